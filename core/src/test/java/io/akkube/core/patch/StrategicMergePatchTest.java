@@ -238,6 +238,43 @@ class StrategicMergePatchTest {
     assertThat(names(patched.at("/spec/volumes"))).containsExactly("v");
   }
 
+  @Test
+  void directivesKubernetesRejectsAreRejected() {
+    assertStatus(
+        () -> smp(POD, "{'spec':{'containers':[{'$patch':'merge','name':'web'}]}}"),
+        500,
+        "InternalError",
+        "merging lists cannot yet be specified in the patch");
+    assertStatus(
+        () -> smp(POD, "{'metadata':{'labels':{'$patch':'merge'}}}"),
+        500,
+        "InternalError",
+        "unknown patch type: merge in map: map[$patch:merge]");
+    assertStatus(
+        () -> smp(POD, "{'metadata':{'$deleteFromPrimitiveListfinalizers':['a']}}"),
+        400,
+        "BadRequest",
+        "invalid patch format of primitive list");
+  }
+
+  @Test
+  void nodeAddressesAndConditionsMergeByType() {
+    String node =
+        "{'metadata':{'name':'n1'},'status':{'addresses':[{'type':'InternalIP','address':'10.0.0.1'},"
+            + "{'type':'Hostname','address':'n1'}],'conditions':[{'type':'Ready','status':'False'}]}}";
+    ObjectNode patched =
+        Patches.apply(
+            PatchType.STRATEGIC_MERGE_PATCH,
+            obj(node),
+            bytes(
+                "{'status':{'addresses':[{'type':'InternalIP','address':'10.0.0.2'}],"
+                    + "'conditions':[{'type':'Ready','status':'True'}]}}"),
+            ResourceTypes.NODES);
+    assertThat(patched.at("/status/addresses")).hasSize(2);
+    assertThat(patched.at("/status/addresses/0/address").asText()).isEqualTo("10.0.0.2");
+    assertThat(patched.at("/status/conditions/0/status").asText()).isEqualTo("True");
+  }
+
   private static ObjectNode smp(String current, String patch) {
     return Patches.apply(
         PatchType.STRATEGIC_MERGE_PATCH, obj(current), bytes(patch), ResourceTypes.PODS);
