@@ -91,8 +91,9 @@ public record Quantity(BigDecimal amount, Format format) implements Comparable<Q
             ? value.scaleByPowerOfTen(exponent)
             : value.multiply(new BigDecimal(BigInteger.ONE.shiftLeft(exponent)));
     // Non-zero amounts finer than a nano unit round up: asking for some resource gets some.
-    value = value.setScale(Math.max(value.scale(), 0), RoundingMode.UNNECESSARY);
-    if (value.scale() > NANO_SCALE) {
+    if (value.signum() != 0 && value.precision() - value.scale() < -NANO_SCALE) {
+      value = BigDecimal.ONE.movePointLeft(NANO_SCALE);
+    } else if (value.scale() > NANO_SCALE) {
       value = value.setScale(NANO_SCALE, RoundingMode.UP);
     }
     if (format == Format.BINARY_SI && value.compareTo(MAX_ALLOWED) > 0) {
@@ -180,6 +181,10 @@ public record Quantity(BigDecimal amount, Format format) implements Comparable<Q
   }
 
   private long scaled(int scale) {
+    // Saturate before expanding: 1e999999999 must not build a billion-digit integer.
+    if (amount.precision() - amount.scale() + scale > 19) {
+      return amount.signum() > 0 ? Long.MAX_VALUE : Long.MIN_VALUE;
+    }
     BigInteger v = amount.movePointRight(scale).setScale(0, RoundingMode.UP).toBigInteger();
     if (v.bitLength() > 63) {
       return v.signum() > 0 ? Long.MAX_VALUE : Long.MIN_VALUE;

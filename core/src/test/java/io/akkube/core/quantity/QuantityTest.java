@@ -64,6 +64,15 @@ class QuantityTest {
   }
 
   @Test
+  void hugeExponentsStayCheap() {
+    Quantity huge = Quantity.parse("1e999999999");
+    assertThat(huge).hasToString("1e999999999");
+    assertThat(huge.value()).isEqualTo(Long.MAX_VALUE);
+    assertThat(Quantity.parse("1e-999999999")).hasToString("1e-9");
+    assertThat(Quantity.parse("16Ei").value()).isEqualTo(Long.MAX_VALUE);
+  }
+
+  @Test
   void bareJsonNumbersAreQuantitiesToo() {
     assertThat(Quantity.fromJson(JsonNodeFactory.instance.numberNode(0.5))).hasToString("500m");
     assertThat(Quantity.fromJson(JsonNodeFactory.instance.numberNode(2))).hasToString("2");

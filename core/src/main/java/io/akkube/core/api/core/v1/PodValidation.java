@@ -241,8 +241,17 @@ public final class PodValidation {
     return errs;
   }
 
-  /** ValidatePodSpec: everything a pod spec (also a template's) must satisfy. */
+  /** ValidatePodSpec for a pod's own spec. */
   public static List<FieldError> validatePodSpec(JsonNode spec, String path) {
+    return validatePodSpec(spec, path, true);
+  }
+
+  /**
+   * ValidatePodSpec: everything a pod spec must satisfy. A template's spec ({@code resourceIsPod}
+   * false) may leave hostPort 0 under hostNetwork, as it is defaulted when the pod is created.
+   */
+  public static List<FieldError> validatePodSpec(
+      JsonNode spec, String path, boolean resourceIsPod) {
     List<FieldError> errs = new ArrayList<>();
     JsonNode grace = spec.get("terminationGracePeriodSeconds");
     if (grace == null || grace.isNull()) {
@@ -253,7 +262,7 @@ public final class PodValidation {
     String restartPolicy = Trees.text(spec, "restartPolicy");
     errs.addAll(validateContainers(spec, volumes, gracePeriod, path + ".containers"));
     errs.addAll(validateInitContainers(spec, volumes, gracePeriod, path + ".initContainers"));
-    errs.addAll(validateHostNetworkPorts(spec, path));
+    errs.addAll(validateHostNetworkPorts(spec, path, resourceIsPod));
     errs.addAll(enumValue(restartPolicy, path + ".restartPolicy", RESTART_POLICIES));
     errs.addAll(enumValue(Trees.text(spec, "dnsPolicy"), path + ".dnsPolicy", DNS_POLICIES));
     errs.addAll(
@@ -1127,7 +1136,8 @@ public final class PodValidation {
     return errs;
   }
 
-  private static List<FieldError> validateHostNetworkPorts(JsonNode spec, String path) {
+  private static List<FieldError> validateHostNetworkPorts(
+      JsonNode spec, String path, boolean resourceIsPod) {
     List<FieldError> errs = new ArrayList<>();
     if (!spec.path("hostNetwork").asBoolean(false)) {
       return errs;
@@ -1137,7 +1147,7 @@ public final class PodValidation {
       int pi = 0;
       for (ObjectNode port : Trees.objects(c, "ports")) {
         long hostPort = port.path("hostPort").asLong(0);
-        if (hostPort != port.path("containerPort").asLong(0)) {
+        if ((resourceIsPod || hostPort != 0) && hostPort != port.path("containerPort").asLong(0)) {
           errs.add(
               FieldError.invalid(
                   path + ".containers[" + ci + "].ports[" + pi + "].hostPort",
