@@ -33,8 +33,7 @@ public final class Json {
       }
       return (ObjectNode) n;
     } catch (IOException e) {
-      throw ApiStatus.badRequest("error decoding request body: " + e.getMessage())
-          .exception();
+      throw ApiStatus.badRequest("error decoding request body: " + e.getMessage()).exception();
     }
   }
 

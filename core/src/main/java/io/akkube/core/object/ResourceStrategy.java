@@ -64,4 +64,16 @@ public interface ResourceStrategy {
   default List<String> warnings(ObjectNode obj) {
     return List.of();
   }
+
+  /**
+   * Whether deletion must wait: metadata.finalizers by default (namespaces also wait for
+   * spec.finalizers).
+   */
+  default boolean hasPendingFinalizers(ObjectNode obj) {
+    var finalizers = obj.path("metadata").path("finalizers");
+    return finalizers.isArray() && finalizers.size() > 0;
+  }
+
+  /** Changes made when deletion starts (a namespace goes to phase Terminating). */
+  default void prepareForDeletion(ObjectNode obj) {}
 }

@@ -1,0 +1,223 @@
+package io.akkube.cluster;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.Props;
+import akka.actor.typed.SupervisorStrategy;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.cluster.sharding.typed.javadsl.Entity;
+import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
+import akka.cluster.typed.Cluster;
+import akka.cluster.typed.ClusterSingleton;
+import akka.cluster.typed.Join;
+import akka.cluster.typed.SingletonActor;
+import akka.http.javadsl.Http;
+import akka.http.javadsl.ServerBinding;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.typesafe.config.Config;
+import io.akkube.cluster.namespace.NamespaceController;
+import io.akkube.cluster.revision.RevisionLog;
+import io.akkube.cluster.store.ShardedObjectStore;
+import io.akkube.cluster.watch.WatchCache;
+import io.akkube.core.api.ApiException;
+import io.akkube.core.api.Json;
+import io.akkube.core.api.ResourceType;
+import io.akkube.core.api.ResourceTypes;
+import io.akkube.core.object.ObjectEntity;
+import io.akkube.core.object.ResourceStrategies;
+import io.akkube.core.object.RevisionProtocol;
+import io.akkube.core.store.WriteOptions;
+import io.akkube.http.api.ApiServer;
+import io.akkube.node.NodeRegistration;
+import io.akkube.persistence.JournalSetup;
+import io.akkube.persistence.ObjectJournal;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One akkube member: the actor system and everything it runs (sharded object entities, revision
+ * logs, watch caches, controllers, the API, the node agent), wired from configuration.
+ */
+public final class AkkubeServer {
+
+  private static final Logger log = LoggerFactory.getLogger(AkkubeServer.class);
+  public static final List<String> BUILT_IN_NAMESPACES =
+      List.of("default", "kube-system", "kube-public", "kube-node-lease");
+
+  private final ActorSystem<Void> system;
+  private final ShardedObjectStore store;
+  private final AtomicBoolean ready = new AtomicBoolean();
+  private final ServerBinding binding;
+
+  private AkkubeServer(ActorSystem<Void> system, ShardedObjectStore store, ServerBinding binding) {
+    this.system = system;
+    this.store = store;
+    this.binding = binding;
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  public ShardedObjectStore store() {
+    return store;
+  }
+
+  public int apiPort() {
+    return binding.localAddress().getPort();
+  }
+
+  public boolean isReady() {
+    return ready.get();
+  }
+
+  /** Starts a member and blocks until its API is bound and the built-in objects exist. */
+  public static AkkubeServer start(
+      Config config, String bearerToken, String nodeName, javax.net.ssl.SSLContext tls)
+      throws Exception {
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "akkube", config);
+    try {
+      return start(system, config, bearerToken, nodeName, tls);
+    } catch (Exception | Error e) {
+      system.terminate();
+      throw e;
+    }
+  }
+
+  private static AkkubeServer start(
+      ActorSystem<Void> system,
+      Config config,
+      String bearerToken,
+      String nodeName,
+      javax.net.ssl.SSLContext tls)
+      throws Exception {
+    Cluster cluster = Cluster.get(system);
+    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    JournalSetup.createSchema(system).toCompletableFuture().get(60, TimeUnit.SECONDS);
+
+    Config akkube = config.getConfig("akkube");
+    Clock clock = Clock.systemUTC();
+    ObjectJournal journal = new ObjectJournal(system);
+    ClusterSharding sharding = ClusterSharding.get(system);
+    ClusterSingleton singletons = ClusterSingleton.get(system);
+    Map<ResourceType, EntityTypeKey<ObjectEntity.Command>> keys = new HashMap<>();
+    Map<ResourceType, ActorRef<RevisionProtocol.Command>> logs = new HashMap<>();
+    Map<ResourceType, ActorRef<WatchCache.Command>> caches = new HashMap<>();
+    int ringSize = akkube.getInt("watch-cache.ring-size");
+    Duration bookmarks = akkube.getDuration("watch-cache.bookmark-interval");
+    for (ResourceType type : ResourceTypes.all()) {
+      String name = type.entityTypeName();
+      Behavior<RevisionProtocol.Command> logBehavior =
+          Behaviors.supervise(RevisionLog.create(type, () -> journal.currentEventsOf(type)))
+              .onFailure(
+                  SupervisorStrategy.restartWithBackoff(
+                      Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+      ActorRef<RevisionProtocol.Command> revisionLog =
+          singletons.init(SingletonActor.of(logBehavior, "revision-log-" + name));
+      EntityTypeKey<ObjectEntity.Command> key =
+          EntityTypeKey.create(ObjectEntity.Command.class, name);
+      sharding.init(
+          Entity.of(
+              key,
+              ctx ->
+                  ObjectEntity.create(
+                      type, ctx.getEntityId(), ResourceStrategies.of(type), revisionLog, clock)));
+      keys.put(type, key);
+      logs.put(type, revisionLog);
+      caches.put(
+          type,
+          system.systemActorOf(
+              WatchCache.create(type, revisionLog, ringSize, bookmarks),
+              "watch-cache-" + name,
+              Props.empty()));
+    }
+    ShardedObjectStore store =
+        new ShardedObjectStore(
+            system,
+            keys,
+            logs,
+            caches,
+            journal,
+            akkube.getInt("watch-cache.watcher-buffer"),
+            akkube.getDuration("api.default-watch-timeout"));
+
+    AtomicBoolean ready = new AtomicBoolean();
+    ApiServer api =
+        new ApiServer(
+            system,
+            store,
+            bearerToken,
+            ready::get,
+            clock,
+            akkube.getBytes("api.max-request-bytes"));
+    ServerBinding binding =
+        Http.get(system)
+            .newServerAt(akkube.getString("api.bind"), akkube.getInt("api.port"))
+            .enableHttps(akka.http.javadsl.ConnectionContext.httpsServer(tls))
+            .bind(api::handle)
+            .toCompletableFuture()
+            .get(30, TimeUnit.SECONDS);
+    binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
+
+    createBuiltInNamespaces(store);
+    new NodeRegistration(store, nodeName, akkube.getString("api.bind"))
+        .register(clock.instant())
+        .toCompletableFuture()
+        .get(60, TimeUnit.SECONDS);
+    singletons.init(
+        SingletonActor.of(
+            Behaviors.supervise(NamespaceController.create(store, Duration.ofSeconds(1)))
+                .onFailure(SupervisorStrategy.restart()),
+            "namespace-controller"));
+
+    AkkubeServer server = new AkkubeServer(system, store, binding);
+    ready.set(true);
+    server.ready.set(true);
+    log.info("akkube API serving on {}:{}", akkube.getString("api.bind"), server.apiPort());
+    return server;
+  }
+
+  private static void createBuiltInNamespaces(ShardedObjectStore store) throws Exception {
+    for (String name : BUILT_IN_NAMESPACES) {
+      ObjectNode ns = Json.MAPPER.createObjectNode();
+      ns.put("apiVersion", "v1");
+      ns.put("kind", "Namespace");
+      Json.meta(ns).put("name", name);
+      store
+          .create(ResourceTypes.NAMESPACES, null, ns, WriteOptions.DEFAULT)
+          .toCompletableFuture()
+          .handle(
+              (ok, failure) -> {
+                Throwable cause =
+                    failure instanceof CompletionException ? failure.getCause() : failure;
+                if (cause != null
+                    && !(cause instanceof ApiException api && api.status().code() == 409)) {
+                  throw new CompletionException(cause);
+                }
+                return null;
+              })
+          .get(60, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Graceful stop: coordinated shutdown hands over shards and singletons, then terminates. */
+  public void stop() throws Exception {
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+
+  static CompletableFuture<Void> unused() {
+    return CompletableFuture.completedFuture(null);
+  }
+}

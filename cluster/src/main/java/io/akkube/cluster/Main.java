@@ -1,0 +1,160 @@
+package io.akkube.cluster;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import io.akkube.persistence.JournalSetup;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code akkube} command line. */
+@Command(
+    name = "akkube",
+    mixinStandardHelpOptions = true,
+    description = "A container orchestrator that speaks the Kubernetes API.",
+    subcommands = {Main.Up.class})
+public final class Main implements Callable<Integer> {
+
+  public static void main(String[] args) {
+    int code = new CommandLine(new Main()).execute(args);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  @Override
+  public Integer call() {
+    new CommandLine(this).usage(System.out);
+    return 0;
+  }
+
+  /** {@code akkube up}: one member, by default the embedded single-node control plane + worker. */
+  @Command(
+      name = "up",
+      mixinStandardHelpOptions = true,
+      description = "Start akkube (embedded single node by default).")
+  static final class Up implements Callable<Integer> {
+
+    @Option(
+        names = "--data-dir",
+        description = "Journal, kubeconfig and node state (default: ${DEFAULT-VALUE}).")
+    Path dataDir = Path.of(".akkube");
+
+    @Option(
+        names = "--bind",
+        description = "Address the API listens on (default: ${DEFAULT-VALUE}).")
+    String bind = "127.0.0.1";
+
+    @Option(names = "--api-port", description = "API port (default: ${DEFAULT-VALUE}).")
+    int apiPort = 6443;
+
+    @Option(
+        names = "--node-name",
+        description = "Name of this machine's Node (default: the host name).")
+    String nodeName;
+
+    @Override
+    public Integer call() throws Exception {
+      Files.createDirectories(dataDir);
+      String token = token(dataDir);
+      String node = nodeName != null ? nodeName : hostName();
+      Config config =
+          ConfigFactory.empty()
+              .withValue(
+                  "akkube.data-dir",
+                  ConfigValueFactory.fromAnyRef(dataDir.toAbsolutePath().toString()))
+              .withValue("akkube.api.bind", ConfigValueFactory.fromAnyRef(bind))
+              .withValue("akkube.api.port", ConfigValueFactory.fromAnyRef(apiPort))
+              .withFallback(JournalSetup.h2(dataDir))
+              .withFallback(ConfigFactory.parseResources("akkube.conf"))
+              .withFallback(ConfigFactory.load())
+              .resolve();
+      ApiTls tls =
+          ApiTls.ensure(
+              dataDir,
+              new java.util.LinkedHashSet<>(List.of("127.0.0.1", hostForUrl(bind))),
+              java.util.Set.of("localhost", node));
+      AkkubeServer server = AkkubeServer.start(config, token, node, tls.serverContext());
+      String url = "https://" + hostForUrl(bind) + ":" + server.apiPort();
+      Path kubeconfig = dataDir.toAbsolutePath().resolve("kubeconfig");
+      Kubeconfig.write(kubeconfig, url, tls.certificatePem(), token);
+      System.out.println("export KUBECONFIG=" + kubeconfig);
+      awaitReady(url, tls);
+      System.out.println("akkube is ready");
+      System.out.flush();
+      server.system().getWhenTerminated().toCompletableFuture().get();
+      return 0;
+    }
+
+    private static void awaitReady(String url, ApiTls tls) throws Exception {
+      HttpClient client =
+          HttpClient.newBuilder()
+              .sslContext(tls.clientContext())
+              .connectTimeout(Duration.ofSeconds(2))
+              .build();
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (true) {
+        try {
+          HttpResponse<String> r =
+              client.send(
+                  HttpRequest.newBuilder(URI.create(url + "/readyz")).build(),
+                  HttpResponse.BodyHandlers.ofString());
+          if (r.statusCode() == 200) {
+            return;
+          }
+        } catch (IOException e) {
+          // not yet
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("/readyz did not answer 200 within 60 s");
+        }
+        Thread.sleep(100);
+      }
+    }
+
+    private static String hostForUrl(String bind) {
+      return bind.equals("0.0.0.0") ? "127.0.0.1" : bind;
+    }
+
+    private static String hostName() {
+      try {
+        return InetAddress.getLocalHost().getHostName().toLowerCase();
+      } catch (IOException e) {
+        return "akkube";
+      }
+    }
+
+    /** The API bearer token: generated once per data directory, kept across restarts. */
+    private static String token(Path dataDir) throws IOException {
+      Path file = dataDir.resolve("token");
+      if (Files.exists(file)) {
+        return Files.readString(file).trim();
+      }
+      byte[] bytes = new byte[24];
+      new SecureRandom().nextBytes(bytes);
+      String token = HexFormat.of().formatHex(bytes);
+      Files.writeString(file, token + "\n");
+      try {
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException e) {
+        // not a POSIX file system
+      }
+      return token;
+    }
+  }
+}

@@ -1,0 +1,287 @@
+package io.akkube.core.object;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.TimerScheduler;
+import akka.persistence.typed.PersistenceId;
+import akka.persistence.typed.RecoveryCompleted;
+import akka.persistence.typed.javadsl.CommandHandler;
+import akka.persistence.typed.javadsl.Effect;
+import akka.persistence.typed.javadsl.EventHandler;
+import akka.persistence.typed.javadsl.EventSourcedBehavior;
+import akka.persistence.typed.javadsl.RetentionCriteria;
+import akka.persistence.typed.javadsl.SignalHandler;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.akkube.core.CborSerializable;
+import io.akkube.core.api.ApiStatus;
+import io.akkube.core.api.Json;
+import io.akkube.core.api.ResourceType;
+import io.akkube.core.object.ObjectLifecycle.Decision;
+import io.akkube.core.object.RevisionProtocol.Announce;
+import io.akkube.core.object.RevisionProtocol.Announced;
+import io.akkube.core.store.DeleteOptions;
+import io.akkube.core.store.PatchType;
+import io.akkube.core.store.StoredObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+
+/**
+ * One Kubernetes object (all its incarnations) as an event-sourced, sharded entity: the single
+ * writer of that object. Decisions come from {@link ObjectLifecycle}; after an event is durable the
+ * entity announces it to its kind's revision log and answers the client only with the revision the
+ * log assigned (DESIGN.md §4). While an announcement is outstanding, further commands wait.
+ */
+public final class ObjectEntity
+    extends EventSourcedBehavior<ObjectEntity.Command, ObjectEvent, ObjectEntity.State> {
+
+  /** What an object entity accepts. */
+  public sealed interface Command extends CborSerializable {}
+
+  public record Create(ObjectNode object, boolean dryRun, ActorRef<Reply> replyTo)
+      implements Command {}
+
+  public record Get(ActorRef<Reply> replyTo) implements Command {}
+
+  public record Update(
+      ObjectNode object, String subresource, boolean dryRun, ActorRef<Reply> replyTo)
+      implements Command {}
+
+  public record Patch(
+      PatchType patchType,
+      byte[] patch,
+      String subresource,
+      boolean dryRun,
+      ActorRef<Reply> replyTo)
+      implements Command {}
+
+  public record Delete(DeleteOptions options, ActorRef<Reply> replyTo) implements Command {}
+
+  /** pods/binding. */
+  public record Bind(String nodeName, ActorRef<Reply> replyTo) implements Command {}
+
+  private record WrappedAnnounced(Announced announced) implements Command {}
+
+  private record AnnounceTimeout(long sequenceNr) implements Command {}
+
+  /**
+   * The answer: the object (resourceVersion set) or a Status error. {@code finished} tells a delete
+   * that the object is gone rather than terminating.
+   */
+  public record Reply(StoredObject object, ApiStatus error, boolean finished)
+      implements CborSerializable {
+    static Reply ok(StoredObject object) {
+      return new Reply(object, null, false);
+    }
+
+    static Reply error(ApiStatus status) {
+      return new Reply(null, status, false);
+    }
+  }
+
+  /** The current incarnation, or null when the object does not exist. */
+  public record State(ObjectNode object) implements CborSerializable {
+    static final State ABSENT = new State(null);
+  }
+
+  private static final Duration ANNOUNCE_RETRY = Duration.ofSeconds(3);
+
+  private final ResourceType type;
+  private final String entityId;
+  private final ObjectLifecycle lifecycle;
+  private final ActorRef<RevisionProtocol.Command> revisionLog;
+  private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
+  private final ActorRef<Announced> announcedAdapter;
+  private final Clock clock;
+
+  // Not persisted: what the revision log said of the current incarnation, and the change whose
+  // revision is awaited (commands are stashed meanwhile).
+  private StoredObject published;
+  private Pending pending;
+
+  private record Pending(Announce announce, ActorRef<Reply> replyTo, boolean finished) {}
+
+  public static Behavior<Command> create(
+      ResourceType type,
+      String entityId,
+      ResourceStrategy strategy,
+      ActorRef<RevisionProtocol.Command> revisionLog,
+      Clock clock) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers ->
+                    new ObjectEntity(type, entityId, strategy, revisionLog, clock, ctx, timers)));
+  }
+
+  private ObjectEntity(
+      ResourceType type,
+      String entityId,
+      ResourceStrategy strategy,
+      ActorRef<RevisionProtocol.Command> revisionLog,
+      Clock clock,
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers) {
+    super(PersistenceId.of(type.entityTypeName(), entityId));
+    this.type = type;
+    this.entityId = entityId;
+    this.lifecycle = new ObjectLifecycle(type, strategy);
+    this.revisionLog = revisionLog;
+    this.clock = clock;
+    this.context = context;
+    this.timers = timers;
+    this.announcedAdapter = context.messageAdapter(Announced.class, WrappedAnnounced::new);
+  }
+
+  /** The persistence id's entity-type part and tag of a kind's events. */
+  public static String tagOf(ResourceType type) {
+    return type.entityTypeName();
+  }
+
+  @Override
+  public State emptyState() {
+    return State.ABSENT;
+  }
+
+  @Override
+  public Set<String> tagsFor(ObjectEvent event) {
+    return Set.of(tagOf(type));
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(100, 2);
+  }
+
+  @Override
+  public SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(
+            RecoveryCompleted.instance(),
+            state -> {
+              if (state.object() != null) {
+                // The revision log knows this change already (or learns it now): idempotent.
+                announce("MODIFIED", state.object(), null, false);
+              }
+            })
+        .build();
+  }
+
+  @Override
+  public CommandHandler<Command, ObjectEvent, State> commandHandler() {
+    return newCommandHandlerBuilder()
+        .forAnyState()
+        .onCommand(WrappedAnnounced.class, this::onAnnounced)
+        .onCommand(AnnounceTimeout.class, this::onAnnounceTimeout)
+        .onAnyCommand(this::onRequest);
+  }
+
+  private Effect<ObjectEvent, State> onRequest(State state, Command command) {
+    if (pending != null) {
+      return Effect().stash();
+    }
+    ObjectNode current = published == null ? null : published.object();
+    String name = nameOf();
+    Instant now = clock.instant();
+    if (command instanceof Get get) {
+      return Effect()
+          .reply(
+              get.replyTo(),
+              current == null ? Reply.error(ApiStatus.notFound(type, name)) : Reply.ok(published));
+    } else if (command instanceof Create c) {
+      return decide(lifecycle.create(current, c.object(), now), c.dryRun(), c.replyTo());
+    } else if (command instanceof Update u) {
+      return decide(
+          lifecycle.update(current, u.object(), u.subresource(), now), u.dryRun(), u.replyTo());
+    } else if (command instanceof Patch p) {
+      return decide(
+          lifecycle.patch(current, p.patchType(), p.patch(), p.subresource(), name, now),
+          p.dryRun(),
+          p.replyTo());
+    } else if (command instanceof Delete d) {
+      return decide(
+          lifecycle.delete(current, d.options(), name, now), d.options().dryRun(), d.replyTo());
+    } else if (command instanceof Bind b) {
+      return decide(lifecycle.bind(current, name, b.nodeName(), now), false, b.replyTo());
+    }
+    return Effect().unhandled();
+  }
+
+  private Effect<ObjectEvent, State> decide(
+      Decision decision, boolean dryRun, ActorRef<Reply> replyTo) {
+    if (decision instanceof ObjectLifecycle.Reject r) {
+      return Effect().reply(replyTo, Reply.error(r.status()));
+    }
+    if (!(decision instanceof ObjectLifecycle.Persist p)) {
+      return Effect().reply(replyTo, Reply.ok(published));
+    }
+    boolean finished = p.event() instanceof ObjectEvent.Deleted;
+    if (dryRun) {
+      ObjectNode preview = p.event().object().deepCopy();
+      if (published != null) {
+        Json.meta(preview)
+            .put("resourceVersion", Json.metaText(published.object(), "resourceVersion"));
+      }
+      return Effect().reply(replyTo, new Reply(StoredObject.of(preview, 0), null, finished));
+    }
+    return Effect()
+        .persist(p.event())
+        .thenRun(
+            newState -> announce(p.event().watchType(), p.event().object(), replyTo, finished));
+  }
+
+  private void announce(
+      String watchType, ObjectNode object, ActorRef<Reply> replyTo, boolean finished) {
+    long seqNr = lastSequenceNumber(context);
+    Announce announce =
+        new Announce(
+            entityId, Json.metaText(object, "uid"), seqNr, watchType, object, announcedAdapter);
+    pending = new Pending(announce, replyTo, finished);
+    revisionLog.tell(announce);
+    timers.startSingleTimer(new AnnounceTimeout(seqNr), ANNOUNCE_RETRY);
+  }
+
+  private Effect<ObjectEvent, State> onAnnounced(State state, WrappedAnnounced wrapped) {
+    Announced announced = wrapped.announced();
+    if (pending == null || announced.sequenceNr() != pending.announce().sequenceNr()) {
+      return Effect().none();
+    }
+    timers.cancelAll();
+    Pending done = pending;
+    pending = null;
+    published = state.object() == null ? null : announced.stored();
+    if (done.replyTo() != null) {
+      done.replyTo().tell(new Reply(announced.stored(), null, done.finished()));
+    }
+    return Effect().unstashAll();
+  }
+
+  private Effect<ObjectEvent, State> onAnnounceTimeout(State state, AnnounceTimeout timeout) {
+    if (pending != null && pending.announce().sequenceNr() == timeout.sequenceNr()) {
+      context
+          .getLog()
+          .warn("revision log of {} did not answer for {}; retrying", type.plural(), entityId);
+      revisionLog.tell(pending.announce());
+      timers.startSingleTimer(timeout, ANNOUNCE_RETRY);
+    }
+    return Effect().none();
+  }
+
+  @Override
+  public EventHandler<State, ObjectEvent> eventHandler() {
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onAnyEvent(
+            (state, event) ->
+                event instanceof ObjectEvent.Deleted ? State.ABSENT : new State(event.object()));
+  }
+
+  private String nameOf() {
+    int slash = entityId.indexOf('/');
+    return slash < 0 ? entityId : entityId.substring(slash + 1);
+  }
+}
