@@ -25,7 +25,7 @@ public final class JournalSetup {
     String url =
         "jdbc:h2:file:"
             + dataDir.toAbsolutePath().resolve("journal")
-            + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+            + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;TRACE_LEVEL_FILE=0";
     return ConfigFactory.parseMap(
             Map.of("akka-persistence-jdbc.shared-databases.slick.db.url", url))
         .withFallback(ConfigFactory.parseResources("akkube-h2.conf"));
