@@ -38,6 +38,7 @@ import io.akkube.core.table.TableConvertor;
 import io.akkube.http.discovery.Discovery;
 import io.akkube.http.openapi.OpenApi;
 import io.akkube.http.openapi.UnknownFields;
+import io.akkube.http.protobuf.KubeProtobuf;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -336,11 +337,14 @@ public final class ApiServer {
     return w.equals("true") || w.equals("1");
   }
 
+  /** The request body; a Kubernetes protobuf body (kubectl sends some) as its JSON equivalent. */
   private CompletionStage<byte[]> body(HttpRequest request) {
+    boolean protobuf = KubeProtobuf.isProtobuf(request.entity().getContentType().toString());
     return request
         .entity()
         .toStrict(60_000, maxBodyBytes, system)
-        .thenApply(strict -> strict.getData().toArray());
+        .thenApply(strict -> strict.getData().toArray())
+        .thenApply(b -> protobuf && b.length > 0 ? Json.bytes(KubeProtobuf.decode(b)) : b);
   }
 
   private HttpResponse objectResponse(int code, ResourceType type, StoredObject o, boolean table) {
@@ -559,29 +563,35 @@ public final class ApiServer {
             .exception();
       }
     }
-    List<String> warnings = checkUnknownFields(query, type, object);
-    return new DecodedBody(object, warnings);
+    return checkUnknownFields(query, type, object);
   }
 
   private record DecodedBody(ObjectNode object, List<String> warnings) {}
 
-  private List<String> checkUnknownFields(Query query, ResourceType type, JsonNode object) {
+  /**
+   * fieldValidation: Strict rejects unknown fields (400); Warn (the server default) and Ignore drop
+   * them, Warn with a warning per field — as the kube-apiserver does.
+   */
+  private DecodedBody checkUnknownFields(Query query, ResourceType type, ObjectNode object) {
     String validation = query.get("fieldValidation").orElse("Warn");
-    if (validation.equals("Ignore")) {
-      return List.of();
-    }
-    if (!validation.equals("Strict") && !validation.equals("Warn")) {
+    if (!validation.equals("Strict")
+        && !validation.equals("Warn")
+        && !validation.equals("Ignore")) {
       throw ApiStatus.badRequest("fieldValidation parameter unsupported: " + validation)
           .exception();
     }
-    List<String> unknown = UnknownFields.find(type, object);
-    if (unknown.isEmpty()) {
-      return List.of();
+    UnknownFields.Pruned pruned = UnknownFields.prune(type, object);
+    if (pruned.removed().isEmpty()) {
+      return new DecodedBody(object, List.of());
     }
     if (validation.equals("Strict")) {
-      throw UnknownFields.strictError(type, unknown).exception();
+      throw UnknownFields.strictError(type, pruned.removed()).exception();
     }
-    return unknown.stream().map(UnknownFields::warning).toList();
+    List<String> warnings =
+        validation.equals("Warn")
+            ? pruned.removed().stream().map(UnknownFields::warning).toList()
+            : List.of();
+    return new DecodedBody(pruned.object(), warnings);
   }
 
   private static ObjectNode parseBody(byte[] body) {
@@ -655,17 +665,22 @@ public final class ApiServer {
                             "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml")
                         .exception());
     List<String> warnings = List.of();
-    if (patchType != PatchType.JSON_PATCH && patchType != PatchType.APPLY_PATCH) {
-      warnings = checkUnknownFields(query, target.type(), Json.parseObject(body));
+    byte[] patch = body;
+    if (patchType == PatchType.MERGE_PATCH || patchType == PatchType.STRATEGIC_MERGE_PATCH) {
+      // A merge-style patch is a partial object: its unknown fields are checked like a body's.
+      DecodedBody checked = checkUnknownFields(query, target.type(), Json.parseObject(body));
+      warnings = checked.warnings();
+      patch = Json.bytes(checked.object());
     }
     List<String> finalWarnings = warnings;
+    byte[] finalPatch = patch;
     return store
         .patch(
             target.type(),
             target.namespace(),
             target.name(),
             patchType,
-            body,
+            finalPatch,
             target.subresource(),
             writeOptions(query))
         .thenApply(o -> Responses.withWarnings(Responses.json(200, o.json()), finalWarnings));

@@ -116,6 +116,9 @@ public final class UnknownFields {
       Map.Entry<String, JsonNode> e = it.next();
       JsonNode property = properties.get(e.getKey());
       String fieldPath = join(path, e.getKey());
+      if (property == null && e.getKey().startsWith("$")) {
+        continue; // a strategic-merge-patch directive ($patch, $retainKeys, $setElementOrder/…)
+      }
       if (property == null) {
         out.add(fieldPath);
         if (remove) {
