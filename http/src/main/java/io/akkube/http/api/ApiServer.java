@@ -5,7 +5,6 @@ import akka.http.javadsl.model.AttributeKeys;
 import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.HttpEntities;
 import akka.http.javadsl.model.HttpHeader;
-import akka.http.javadsl.model.HttpMethods;
 import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.Query;
@@ -44,7 +43,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -817,15 +815,7 @@ public final class ApiServer {
     return CompletableFuture.completedFuture(response);
   }
 
-  static List<String> splitPath(String path) {
-    return Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toList();
-  }
-
   static HttpHeader warningHeader(String text) {
     return RawHeader.create("Warning", "299 - \"" + text.replace("\"", "\\\"") + "\"");
-  }
-
-  static boolean isGet(HttpRequest request) {
-    return request.method().equals(HttpMethods.GET);
   }
 }
