@@ -174,6 +174,15 @@ public final class AkkubeServer {
         .register(clock.instant())
         .toCompletableFuture()
         .get(60, TimeUnit.SECONDS);
+    // --- node agent (issue 3, node module): runs the pods bound to this machine's Node ---
+    if (akkube.getBoolean("node.enabled")) {
+      system.systemActorOf(
+          io.akkube.node.NodeAgent.fromConfig(
+              store, akkube.getConfig("node"), nodeName, akkube.getString("api.bind"), clock),
+          "node-agent",
+          Props.empty());
+    }
+    // --- end node agent ---
     singletons.init(
         SingletonActor.of(
             Behaviors.supervise(NamespaceController.create(store, Duration.ofSeconds(1)))

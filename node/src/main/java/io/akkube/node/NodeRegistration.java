@@ -26,11 +26,19 @@ public final class NodeRegistration {
   private final ObjectStore store;
   private final String nodeName;
   private final String address;
+  private final String runtimeVersion;
 
   public NodeRegistration(ObjectStore store, String nodeName, String address) {
+    this(store, nodeName, address, "process://akkube");
+  }
+
+  /** {@code runtimeVersion} as status.nodeInfo.containerRuntimeVersion reports it. */
+  public NodeRegistration(
+      ObjectStore store, String nodeName, String address, String runtimeVersion) {
     this.store = store;
     this.nodeName = nodeName;
     this.address = address;
+    this.runtimeVersion = runtimeVersion;
   }
 
   /** Creates the Node if absent, then writes its status. */
@@ -122,7 +130,7 @@ public final class NodeRegistration {
     info.put("bootID", readFirstLine(Path.of("/proc/sys/kernel/random/boot_id")));
     info.put("kernelVersion", System.getProperty("os.version"));
     info.put("osImage", osImage());
-    info.put("containerRuntimeVersion", "process://akkube");
+    info.put("containerRuntimeVersion", runtimeVersion);
     info.put("kubeletVersion", "v1.32.0-akkube");
     info.put("kubeProxyVersion", "v1.32.0-akkube");
     info.put("operatingSystem", "linux");

@@ -1,0 +1,104 @@
+package io.akkube.node.runtime;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * What the node agent needs from whatever runs containers (a small CRI): a sandbox per pod,
+ * containers started from a fully resolved configuration, signals to a container's whole process
+ * tree, its completion, exec inside it, and the list of what runs (to adopt it after an agent
+ * restart). Calls may block (they run on the agent's blocking dispatcher); completions do not.
+ */
+public interface ContainerRuntime {
+
+  /** {@code process}, {@code fake}, … */
+  String name();
+
+  /**
+   * As the Node reports it in status.nodeInfo.containerRuntimeVersion, e.g. {@code process://…}.
+   */
+  String version();
+
+  /**
+   * Why resource limits are not enforced on this host, or empty when they are (the agent turns it
+   * into a Warning event on pods that declare limits).
+   */
+  String limitsNotEnforcedReason();
+
+  /** Prepares the pod's directory; idempotent. */
+  void createSandbox(Sandbox sandbox);
+
+  /** Kills whatever still runs for the pod and removes its sandbox (emptyDirs with it). */
+  void removeSandbox(String podUid);
+
+  /**
+   * Starts a container; throws {@link RuntimeException} with a user-readable message on failure.
+   */
+  ContainerHandle start(ContainerConfig config);
+
+  /** Completes once the container's process tree is gone. */
+  CompletionStage<ContainerExit> completion(ContainerHandle handle);
+
+  /** TERM or KILL to every process of the container. */
+  void signal(ContainerHandle handle, Signal signal);
+
+  /** Runs {@code command} in the container's namespaces and environment (probes, hooks, exec). */
+  ExecResult exec(ContainerHandle handle, List<String> command, Duration timeout);
+
+  /** Containers this runtime knows to be alive (including ones started by an earlier agent). */
+  List<ContainerHandle> running();
+
+  enum Signal {
+    TERM,
+    KILL
+  }
+
+  /** One pod's sandbox: its directory holds volumes, logs and the runtime's records. */
+  record Sandbox(String podUid, String namespace, String podName, String hostname, Path podDir) {}
+
+  /** A volume visible at {@code containerPath} (a file or a directory on the host). */
+  record Mount(Path hostPath, String containerPath, boolean readOnly) {}
+
+  /** Resolved limits: 0 means none. */
+  record Limits(long memoryBytes, long cpuMillis) {
+    public static final Limits NONE = new Limits(0, 0);
+  }
+
+  /** Everything already resolved by the pod worker: $(VAR) expanded, env merged, paths made. */
+  record ContainerConfig(
+      String podUid,
+      String containerName,
+      int attempt,
+      List<String> command,
+      Map<String, String> env,
+      String workingDir,
+      List<Mount> mounts,
+      Limits limits,
+      Path logFile,
+      String hostname) {
+    public ContainerConfig {
+      command = List.copyOf(command);
+      env = Map.copyOf(env);
+      mounts = List.copyOf(mounts);
+    }
+  }
+
+  /** A started container; {@code id} is stable across agent restarts. */
+  record ContainerHandle(
+      String id, String podUid, String containerName, int attempt, long pid, Instant startedAt) {
+    /** containerID as status reports it. */
+    public String containerId(String runtimeName) {
+      return runtimeName + "://" + id;
+    }
+  }
+
+  /** How a container ended: exit code (128+n after signal n), and whether memory ran out. */
+  record ContainerExit(int exitCode, boolean oomKilled, Instant finishedAt) {}
+
+  /** An exec's exit code and combined output (truncated). */
+  record ExecResult(int exitCode, String output, boolean timedOut) {}
+}
