@@ -279,7 +279,7 @@ public final class ShardedObjectStore implements ObjectStore {
         .thenApply(reply -> new DeleteResult(unwrap(reply), reply.finished()));
   }
 
-  /** pods/binding. */
+  @Override
   public CompletionStage<StoredObject> bind(String namespace, String name, String nodeName) {
     return ask(ResourceTypes.PODS, namespace, name, r -> new ObjectEntity.Bind(nodeName, r))
         .thenApply(ShardedObjectStore::unwrap);

@@ -44,6 +44,12 @@ public interface ObjectStore {
   CompletionStage<DeleteResult> delete(
       ResourceType type, String namespace, String name, DeleteOptions options);
 
+  /**
+   * pods/binding: assigns an unscheduled pod to a node (the pod entity persists {@code Bound}). A
+   * pod already assigned is a 409 Conflict.
+   */
+  CompletionStage<StoredObject> bind(String namespace, String podName, String nodeName);
+
   CompletionStage<ListResult> list(ResourceType type, ListOptions options);
 
   /**

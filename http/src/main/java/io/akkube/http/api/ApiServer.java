@@ -274,6 +274,13 @@ public final class ApiServer {
       String group,
       String version,
       List<String> rest) {
+    if (group.isEmpty()
+        && rest.size() == 3
+        && rest.get(0).equals("namespaces")
+        && rest.get(2).equals("bindings")
+        && request.method().value().equals("POST")) {
+      return body(request).thenCompose(body -> bind(rest.get(1), null, body));
+    }
     Optional<RequestTarget> parsed = RequestTarget.parse(group, version, rest);
     if (parsed.isEmpty()) {
       return done(Responses.status(notFoundPath(request.getUri().path())));
@@ -296,6 +303,9 @@ public final class ApiServer {
       };
     }
     String sub = target.subresource();
+    if ("binding".equals(sub) && type.equals(ResourceTypes.PODS) && method.equals("POST")) {
+      return body(request).thenCompose(body -> bind(target.namespace(), target.name(), body));
+    }
     if (sub != null && !(sub.equals("status") && type.hasStatus())) {
       return done(Responses.status(notFoundPath(request.getUri().path())));
     }
@@ -522,6 +532,36 @@ public final class ApiServer {
   }
 
   // ---- writes ------------------------------------------------------------------------------
+
+  /** pods/{name}/binding (and the bindings collection): a v1 Binding naming the target node. */
+  private CompletionStage<HttpResponse> bind(String namespace, String podName, byte[] body) {
+    ObjectNode binding = parseBody(body);
+    String kind = Json.text(binding, "kind");
+    if (!kind.isEmpty() && !kind.equals("Binding")) {
+      throw ApiStatus.badRequest("expected a Binding, got " + kind).exception();
+    }
+    String name = podName != null ? podName : Json.name(binding);
+    String node = binding.path("target").path("name").asText("");
+    if (node.isEmpty()) {
+      throw ApiStatus.invalid(
+              ResourceTypes.PODS,
+              name,
+              List.of(io.akkube.core.api.FieldError.required("target.name", "")))
+          .exception();
+    }
+    return store
+        .bind(namespace, name, node)
+        .thenApply(
+            pod -> {
+              ObjectNode ok = Json.MAPPER.createObjectNode();
+              ok.put("kind", "Status");
+              ok.put("apiVersion", "v1");
+              ok.putObject("metadata");
+              ok.put("status", "Success");
+              ok.put("code", 201);
+              return Responses.json(201, ok);
+            });
+  }
 
   private WriteOptions writeOptions(Query query) {
     List<String> dryRun = query.getAll("dryRun");
