@@ -54,8 +54,111 @@ public final class ResourceTypes {
       new ResourceType(
           "", "v1", "Secret", "secrets", "secret", true, List.of(), List.of(), Set.of());
 
+  public static final ResourceType SERVICES =
+      new ResourceType(
+          "",
+          "v1",
+          "Service",
+          "services",
+          "service",
+          true,
+          List.of("svc"),
+          List.of("all"),
+          Set.of("status"));
+  public static final ResourceType ENDPOINTS =
+      new ResourceType(
+          "",
+          "v1",
+          "Endpoints",
+          "endpoints",
+          "endpoints",
+          true,
+          List.of("ep"),
+          List.of(),
+          Set.of());
+  public static final ResourceType REPLICATION_CONTROLLERS =
+      new ResourceType(
+          "",
+          "v1",
+          "ReplicationController",
+          "replicationcontrollers",
+          "replicationcontroller",
+          true,
+          List.of("rc"),
+          List.of("all"),
+          Set.of("status", "scale"));
+  public static final ResourceType DEPLOYMENTS =
+      new ResourceType(
+          "apps",
+          "v1",
+          "Deployment",
+          "deployments",
+          "deployment",
+          true,
+          List.of("deploy"),
+          List.of("all"),
+          Set.of("status", "scale"));
+  public static final ResourceType REPLICA_SETS =
+      new ResourceType(
+          "apps",
+          "v1",
+          "ReplicaSet",
+          "replicasets",
+          "replicaset",
+          true,
+          List.of("rs"),
+          List.of("all"),
+          Set.of("status", "scale"));
+  public static final ResourceType ENDPOINT_SLICES =
+      new ResourceType(
+          "discovery.k8s.io",
+          "v1",
+          "EndpointSlice",
+          "endpointslices",
+          "endpointslice",
+          true,
+          List.of(),
+          List.of(),
+          Set.of());
+  public static final ResourceType POD_DISRUPTION_BUDGETS =
+      new ResourceType(
+          "policy",
+          "v1",
+          "PodDisruptionBudget",
+          "poddisruptionbudgets",
+          "poddisruptionbudget",
+          true,
+          List.of("pdb"),
+          List.of(),
+          Set.of("status"));
+  public static final ResourceType PRIORITY_CLASSES =
+      new ResourceType(
+          "scheduling.k8s.io",
+          "v1",
+          "PriorityClass",
+          "priorityclasses",
+          "priorityclass",
+          false,
+          List.of("pc"),
+          List.of(),
+          Set.of());
+
   private static final List<ResourceType> ALL =
-      List.of(NAMESPACES, NODES, PODS, EVENTS, CONFIG_MAPS, SECRETS);
+      List.of(
+          NAMESPACES,
+          NODES,
+          PODS,
+          EVENTS,
+          CONFIG_MAPS,
+          SECRETS,
+          SERVICES,
+          ENDPOINTS,
+          REPLICATION_CONTROLLERS,
+          DEPLOYMENTS,
+          REPLICA_SETS,
+          ENDPOINT_SLICES,
+          POD_DISRUPTION_BUDGETS,
+          PRIORITY_CLASSES);
 
   private static final Map<String, ResourceType> BY_GROUP_VERSION_PLURAL;
 
