@@ -6,6 +6,8 @@ import akka.actor.typed.Behavior;
 import akka.actor.typed.Props;
 import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.javadsl.Behaviors;
+import akka.cluster.sharding.typed.ClusterShardingSettings;
+import akka.cluster.sharding.typed.ShardingEnvelope;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.Entity;
 import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -15,6 +17,7 @@ import akka.cluster.typed.Join;
 import akka.cluster.typed.SingletonActor;
 import akka.http.javadsl.Http;
 import akka.http.javadsl.ServerBinding;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
 import io.akkube.cluster.namespace.NamespaceController;
@@ -25,6 +28,8 @@ import io.akkube.core.api.ApiException;
 import io.akkube.core.api.Json;
 import io.akkube.core.api.ResourceType;
 import io.akkube.core.api.ResourceTypes;
+import io.akkube.core.object.Controllers;
+import io.akkube.core.object.EntityWiring;
 import io.akkube.core.object.ObjectEntity;
 import io.akkube.core.object.ResourceStrategies;
 import io.akkube.core.object.RevisionProtocol;
@@ -41,6 +46,7 @@ import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -124,15 +130,7 @@ public final class AkkubeServer {
                       Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
       ActorRef<RevisionProtocol.Command> revisionLog =
           singletons.init(SingletonActor.of(logBehavior, "revision-log-" + name));
-      EntityTypeKey<ObjectEntity.Command> key =
-          EntityTypeKey.create(ObjectEntity.Command.class, name);
-      sharding.init(
-          Entity.of(
-              key,
-              ctx ->
-                  ObjectEntity.create(
-                      type, ctx.getEntityId(), ResourceStrategies.of(type), revisionLog, clock)));
-      keys.put(type, key);
+      keys.put(type, EntityTypeKey.create(ObjectEntity.Command.class, name));
       logs.put(type, revisionLog);
       caches.put(
           type,
@@ -150,6 +148,27 @@ public final class AkkubeServer {
             journal,
             akkube.getInt("watch-cache.watcher-buffer"),
             akkube.getDuration("api.default-watch-timeout"));
+    Consumer<ObjectNode> notifyOwner = object -> notifyControllingOwner(sharding, keys, object);
+    Duration resync = akkube.getDuration("controllers.resync-interval");
+    for (ResourceType type : ResourceTypes.all()) {
+      boolean controller = Controllers.kinds().contains(type);
+      EntityWiring wiring =
+          new EntityWiring(
+              ResourceStrategies.of(type),
+              logs.get(type),
+              Controllers.of(type, store),
+              notifyOwner,
+              resync,
+              clock);
+      Entity<ObjectEntity.Command, ShardingEnvelope<ObjectEntity.Command>> entity =
+          Entity.of(keys.get(type), ctx -> ObjectEntity.create(type, ctx.getEntityId(), wiring));
+      if (controller) {
+        // Controllers must run without being asked (DESIGN.md §3): remembered across restarts.
+        entity =
+            entity.withSettings(ClusterShardingSettings.create(system).withRememberEntities(true));
+      }
+      sharding.init(entity);
+    }
 
     AtomicBoolean ready = new AtomicBoolean();
     ApiServer api =
@@ -194,6 +213,27 @@ public final class AkkubeServer {
     server.ready.set(true);
     log.info("akkube API serving on {}:{}", akkube.getString("api.bind"), server.apiPort());
     return server;
+  }
+
+  /** Tells the controlling owner of a changed object (ownerReference controller=true) about it. */
+  private static void notifyControllingOwner(
+      ClusterSharding sharding,
+      Map<ResourceType, EntityTypeKey<ObjectEntity.Command>> keys,
+      ObjectNode object) {
+    for (JsonNode ref : object.path("metadata").path("ownerReferences")) {
+      if (!ref.path("controller").asBoolean(false)) {
+        continue;
+      }
+      ResourceTypes.byKind(ref.path("apiVersion").asText(), ref.path("kind").asText())
+          .filter(owner -> Controllers.kinds().contains(owner))
+          .ifPresent(
+              owner ->
+                  sharding
+                      .entityRefFor(
+                          keys.get(owner),
+                          owner.entityId(Json.namespace(object), ref.path("name").asText()))
+                      .tell(new ObjectEntity.ChildChanged(Json.name(object))));
+    }
   }
 
   private static void createBuiltInNamespaces(ShardedObjectStore store) throws Exception {

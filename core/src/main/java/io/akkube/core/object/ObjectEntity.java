@@ -63,7 +63,17 @@ public final class ObjectEntity
   /** pods/binding. */
   public record Bind(String nodeName, ActorRef<Reply> replyTo) implements Command {}
 
+  /** A child (by controller ownerReference) changed: the controller reconciles soon. */
+  public record ChildChanged(String child) implements Command {}
+
   private record WrappedAnnounced(Announced announced) implements Command {}
+
+  private enum ReconcileTick implements Command {
+    START,
+    RESYNC
+  }
+
+  private record ReconcileDone(Throwable failure) implements Command {}
 
   private record AnnounceTimeout(long sequenceNr) implements Command {}
 
@@ -88,10 +98,13 @@ public final class ObjectEntity
   }
 
   private static final Duration ANNOUNCE_RETRY = Duration.ofSeconds(3);
+  private static final Duration RECONCILE_COALESCE = Duration.ofMillis(20);
+  private static final Duration RECONCILE_RETRY = Duration.ofSeconds(1);
 
   private final ResourceType type;
   private final String entityId;
   private final ObjectLifecycle lifecycle;
+  private final EntityWiring wiring;
   private final ActorRef<RevisionProtocol.Command> revisionLog;
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
@@ -102,39 +115,36 @@ public final class ObjectEntity
   // revision is awaited (commands are stashed meanwhile).
   private StoredObject published;
   private Pending pending;
+  private boolean reconciling;
+  private boolean reconcileAgain;
 
   private record Pending(Announce announce, ActorRef<Reply> replyTo, boolean finished) {}
 
-  public static Behavior<Command> create(
-      ResourceType type,
-      String entityId,
-      ResourceStrategy strategy,
-      ActorRef<RevisionProtocol.Command> revisionLog,
-      Clock clock) {
+  public static Behavior<Command> create(ResourceType type, String entityId, EntityWiring wiring) {
     return Behaviors.setup(
         ctx ->
-            Behaviors.withTimers(
-                timers ->
-                    new ObjectEntity(type, entityId, strategy, revisionLog, clock, ctx, timers)));
+            Behaviors.withTimers(timers -> new ObjectEntity(type, entityId, wiring, ctx, timers)));
   }
 
   private ObjectEntity(
       ResourceType type,
       String entityId,
-      ResourceStrategy strategy,
-      ActorRef<RevisionProtocol.Command> revisionLog,
-      Clock clock,
+      EntityWiring wiring,
       ActorContext<Command> context,
       TimerScheduler<Command> timers) {
     super(PersistenceId.of(type.entityTypeName(), entityId));
     this.type = type;
     this.entityId = entityId;
-    this.lifecycle = new ObjectLifecycle(type, strategy);
-    this.revisionLog = revisionLog;
-    this.clock = clock;
+    this.wiring = wiring;
+    this.lifecycle = new ObjectLifecycle(type, wiring.strategy());
+    this.revisionLog = wiring.revisionLog();
+    this.clock = wiring.clock();
     this.context = context;
     this.timers = timers;
     this.announcedAdapter = context.messageAdapter(Announced.class, WrappedAnnounced::new);
+    if (wiring.controller().isPresent()) {
+      timers.startTimerWithFixedDelay("resync", ReconcileTick.RESYNC, wiring.resyncInterval());
+    }
   }
 
   /** The persistence id's entity-type part and tag of a kind's events. */
@@ -177,6 +187,9 @@ public final class ObjectEntity
         .forAnyState()
         .onCommand(WrappedAnnounced.class, this::onAnnounced)
         .onCommand(AnnounceTimeout.class, this::onAnnounceTimeout)
+        .onCommand(ChildChanged.class, (state, c) -> requestReconcile())
+        .onCommand(ReconcileTick.class, this::onReconcileTick)
+        .onCommand(ReconcileDone.class, this::onReconcileDone)
         .onAnyCommand(this::onRequest);
   }
 
@@ -242,7 +255,7 @@ public final class ObjectEntity
             entityId, Json.metaText(object, "uid"), seqNr, watchType, object, announcedAdapter);
     pending = new Pending(announce, replyTo, finished);
     revisionLog.tell(announce);
-    timers.startSingleTimer(new AnnounceTimeout(seqNr), ANNOUNCE_RETRY);
+    timers.startSingleTimer("announce", new AnnounceTimeout(seqNr), ANNOUNCE_RETRY);
   }
 
   private Effect<ObjectEvent, State> onAnnounced(State state, WrappedAnnounced wrapped) {
@@ -250,14 +263,65 @@ public final class ObjectEntity
     if (pending == null || announced.sequenceNr() != pending.announce().sequenceNr()) {
       return Effect().none();
     }
-    timers.cancelAll();
+    timers.cancel("announce");
     Pending done = pending;
     pending = null;
     published = state.object() == null ? null : announced.stored();
     if (done.replyTo() != null) {
       done.replyTo().tell(new Reply(announced.stored(), null, done.finished()));
     }
+    wiring.onPublished().accept(announced.stored().object());
+    if (published != null && wiring.controller().isPresent()) {
+      requestReconcile();
+    }
     return Effect().unstashAll();
+  }
+
+  // ---- controller: one reconcile pass at a time, bursts coalesced ------------------------------
+
+  private Effect<ObjectEvent, State> requestReconcile() {
+    if (wiring.controller().isEmpty()) {
+      return Effect().none();
+    }
+    if (reconciling) {
+      reconcileAgain = true;
+    } else {
+      reconciling = true;
+      timers.startSingleTimer("reconcile", ReconcileTick.START, RECONCILE_COALESCE);
+    }
+    return Effect().none();
+  }
+
+  private Effect<ObjectEvent, State> onReconcileTick(State state, ReconcileTick tick) {
+    if (tick == ReconcileTick.RESYNC) {
+      return requestReconcile();
+    }
+    if (published == null || wiring.controller().isEmpty()) {
+      reconciling = false;
+      return Effect().none();
+    }
+    context.pipeToSelf(
+        wiring.controller().get().reconcile(published.object()),
+        (ok, failure) -> new ReconcileDone(failure));
+    return Effect().none();
+  }
+
+  private Effect<ObjectEvent, State> onReconcileDone(State state, ReconcileDone done) {
+    reconciling = false;
+    if (done.failure() != null) {
+      context
+          .getLog()
+          .warn(
+              "reconcile of {} {} failed: {}", type.plural(), entityId, done.failure().toString());
+      reconciling = true;
+      timers.startSingleTimer("reconcile", ReconcileTick.START, RECONCILE_RETRY);
+      return Effect().none();
+    }
+    if (reconcileAgain) {
+      reconcileAgain = false;
+      return requestReconcile();
+    }
+    return Effect().none();
   }
 
   private Effect<ObjectEvent, State> onAnnounceTimeout(State state, AnnounceTimeout timeout) {
@@ -266,7 +330,7 @@ public final class ObjectEntity
           .getLog()
           .warn("revision log of {} did not answer for {}; retrying", type.plural(), entityId);
       revisionLog.tell(pending.announce());
-      timers.startSingleTimer(timeout, ANNOUNCE_RETRY);
+      timers.startSingleTimer("announce", timeout, ANNOUNCE_RETRY);
     }
     return Effect().none();
   }
