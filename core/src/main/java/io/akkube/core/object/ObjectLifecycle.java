@@ -101,6 +101,10 @@ public final class ObjectLifecycle {
     if (current == null) {
       return new Reject(ApiStatus.notFound(type, name));
     }
+    if ("scale".equals(subresource)) {
+      // A Scale writes spec.replicas of the main resource, under the Scale's preconditions.
+      return update(current, ScaleSubresource.apply(current, input), null, now);
+    }
     String rv = Json.metaText(input, "resourceVersion");
     if (!rv.isEmpty() && !rv.equals(Json.metaText(current, "resourceVersion"))) {
       return new Reject(ApiStatus.modifiedConflict(type, name));
@@ -209,7 +213,8 @@ public final class ObjectLifecycle {
     }
     ObjectNode patched;
     try {
-      patched = Patches.apply(patchType, current, patch, type);
+      ObjectNode target = "scale".equals(subresource) ? ScaleSubresource.view(current) : current;
+      patched = Patches.apply(patchType, target, patch, type);
     } catch (io.akkube.core.api.ApiException e) {
       return new Reject(e.status());
     }

@@ -306,6 +306,9 @@ public final class ApiServer {
     if ("binding".equals(sub) && type.equals(ResourceTypes.PODS) && method.equals("POST")) {
       return body(request).thenCompose(body -> bind(target.namespace(), target.name(), body));
     }
+    if ("scale".equals(sub) && type.subresources().contains("scale")) {
+      return scale(request, query, target, method);
+    }
     if (sub != null && !(sub.equals("status") && type.hasStatus())) {
       return done(Responses.status(notFoundPath(request.getUri().path())));
     }
@@ -533,6 +536,58 @@ public final class ApiServer {
 
   // ---- writes ------------------------------------------------------------------------------
 
+  /** {@code …/scale}: an autoscaling/v1 Scale view; PUT and PATCH write spec.replicas. */
+  private CompletionStage<HttpResponse> scale(
+      HttpRequest request, Query query, RequestTarget target, String method) {
+    ResourceType type = target.type();
+    CompletionStage<StoredObject> result =
+        switch (method) {
+          case "GET" -> store.get(type, target.namespace(), target.name());
+          case "PUT" ->
+              body(request)
+                  .thenCompose(
+                      body ->
+                          store.update(
+                              type,
+                              target.namespace(),
+                              target.name(),
+                              parseBody(body),
+                              "scale",
+                              writeOptions(query)));
+          case "PATCH" ->
+              body(request)
+                  .thenCompose(
+                      body ->
+                          store.patch(
+                              type,
+                              target.namespace(),
+                              target.name(),
+                              patchTypeOf(request),
+                              body,
+                              "scale",
+                              writeOptions(query)));
+          default ->
+              throw ApiStatus.methodNotAllowed(
+                      "the server does not allow this method on the requested resource")
+                  .exception();
+        };
+    return result.thenApply(
+        o -> Responses.json(200, io.akkube.core.object.ScaleSubresource.view(o.object())));
+  }
+
+  private static PatchType patchTypeOf(HttpRequest request) {
+    return PatchType.ofContentType(request.entity().getContentType().toString())
+        .orElseThrow(
+            () ->
+                ApiStatus.unsupportedMediaType(
+                        "the body of the request was in an unknown format - accepted media types"
+                            + " include: application/json-patch+json,"
+                            + " application/merge-patch+json,"
+                            + " application/strategic-merge-patch+json,"
+                            + " application/apply-patch+yaml")
+                    .exception());
+  }
+
   /** pods/{name}/binding (and the bindings collection): a v1 Binding naming the target node. */
   private CompletionStage<HttpResponse> bind(String namespace, String podName, byte[] body) {
     ObjectNode binding = parseBody(body);
@@ -694,14 +749,7 @@ public final class ApiServer {
 
   private CompletionStage<HttpResponse> patch(
       HttpRequest request, Query query, RequestTarget target, byte[] body) {
-    String contentType = request.entity().getContentType().toString();
-    PatchType patchType =
-        PatchType.ofContentType(contentType)
-            .orElseThrow(
-                () ->
-                    ApiStatus.unsupportedMediaType(
-                            "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml")
-                        .exception());
+    PatchType patchType = patchTypeOf(request);
     List<String> warnings = List.of();
     byte[] patch = body;
     if (patchType == PatchType.MERGE_PATCH || patchType == PatchType.STRATEGIC_MERGE_PATCH) {
