@@ -202,6 +202,10 @@ public final class AkkubeServer {
           Props.empty());
     }
     // --- end node agent ---
+    // --- scheduling (issue 4): scheduler, taint eviction, disruption budgets, hollow nodes ---
+    io.akkube.cluster.scheduling.SchedulingComponents.start(
+        system, singletons, store, akkube, akkube.getString("api.bind"), clock);
+    // --- end scheduling ---
     singletons.init(
         SingletonActor.of(
             Behaviors.supervise(NamespaceController.create(store, Duration.ofSeconds(1)))

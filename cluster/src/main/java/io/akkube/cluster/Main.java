@@ -68,6 +68,29 @@ public final class Main implements Callable<Integer> {
         description = "Name of this machine's Node (default: the host name).")
     String nodeName;
 
+    // --- hollow nodes (issue 4) ---
+    @Option(
+        names = "--hollow-nodes",
+        description = "Simulated nodes to add in this JVM (fake runtime; default: none).")
+    int hollowNodes;
+
+    @Option(
+        names = "--hollow-node-cpu",
+        description = "CPU capacity of each hollow node (default: ${DEFAULT-VALUE}).")
+    String hollowNodeCpu = "4";
+
+    @Option(
+        names = "--hollow-node-memory",
+        description = "Memory capacity of each hollow node (default: ${DEFAULT-VALUE}).")
+    String hollowNodeMemory = "16Gi";
+
+    @Option(
+        names = "--hollow-node-pods",
+        description = "Pod capacity of each hollow node (default: ${DEFAULT-VALUE}).")
+    int hollowNodePods = 110;
+
+    // --- end hollow nodes ---
+
     @Override
     public Integer call() throws Exception {
       Files.createDirectories(dataDir);
@@ -80,6 +103,14 @@ public final class Main implements Callable<Integer> {
                   ConfigValueFactory.fromAnyRef(dataDir.toAbsolutePath().toString()))
               .withValue("akkube.api.bind", ConfigValueFactory.fromAnyRef(bind))
               .withValue("akkube.api.port", ConfigValueFactory.fromAnyRef(apiPort))
+              .withValue(
+                  "akkube.hollow-nodes",
+                  ConfigValueFactory.fromMap(
+                      java.util.Map.of(
+                          "count", hollowNodes,
+                          "cpu", hollowNodeCpu,
+                          "memory", hollowNodeMemory,
+                          "pods", Integer.toString(hollowNodePods))))
               .withFallback(JournalSetup.h2(dataDir))
               .withFallback(ConfigFactory.parseResources("akkube.conf"))
               .withFallback(ConfigFactory.load())

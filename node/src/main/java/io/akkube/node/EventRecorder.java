@@ -29,12 +29,22 @@ public final class EventRecorder {
   public static final String WARNING = "Warning";
 
   private final ObjectStore store;
+  private final String component;
   private final String host;
   private final Clock clock;
   private final Map<String, CompletionStage<ObjectNode>> series = new ConcurrentHashMap<>();
 
   public EventRecorder(ObjectStore store, String host, Clock clock) {
+    this(store, "kubelet", host, clock);
+  }
+
+  /**
+   * Events of another component ({@code default-scheduler}, {@code taint-eviction-controller}):
+   * {@code host} empty leaves source.host out, as kube's control-plane components do.
+   */
+  public EventRecorder(ObjectStore store, String component, String host, Clock clock) {
     this.store = store;
+    this.component = component;
     this.host = host;
     this.clock = clock;
   }
@@ -100,15 +110,18 @@ public final class EventRecorder {
     }
     event.put("reason", reason);
     event.put("message", message);
-    event.putObject("source").put("component", "kubelet").put("host", host);
+    ObjectNode source = event.putObject("source").put("component", component);
+    if (!host.isEmpty()) {
+      source.put("host", host);
+    }
     String ts = ObjectLifecycle.timestamp(now);
     event.put("firstTimestamp", ts);
     event.put("lastTimestamp", ts);
     event.put("count", 1);
     event.put("type", type);
     event.putNull("eventTime");
-    event.put("reportingComponent", "kubelet");
-    event.put("reportingInstance", host);
+    event.put("reportingComponent", component);
+    event.put("reportingInstance", host.isEmpty() ? component : host);
     return store
         .create(ResourceTypes.EVENTS, ns, event, WriteOptions.DEFAULT)
         .thenApply(stored -> stored.object())

@@ -97,10 +97,26 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
 
   public static Behavior<Command> create(
       ObjectStore store, ContainerRuntime runtime, Settings settings, Clock clock) {
+    return create(
+        store,
+        runtime,
+        settings,
+        new NodeRegistration(store, settings.nodeName(), settings.address(), runtime.version()),
+        clock);
+  }
+
+  /** An agent registering its Node as {@code registration} says (hollow nodes). */
+  public static Behavior<Command> create(
+      ObjectStore store,
+      ContainerRuntime runtime,
+      Settings settings,
+      NodeRegistration registration,
+      Clock clock) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
-                timers -> new NodeAgent(ctx, timers, store, runtime, settings, clock)));
+                timers ->
+                    new NodeAgent(ctx, timers, store, runtime, settings, registration, clock)));
   }
 
   private NodeAgent(
@@ -109,6 +125,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
       ObjectStore store,
       ContainerRuntime runtime,
       Settings settings,
+      NodeRegistration registration,
       Clock clock) {
     super(ctx);
     this.timers = timers;
@@ -138,9 +155,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
       adoptable.computeIfAbsent(h.podUid(), k -> new ArrayList<>()).add(h);
     }
     ctx.pipeToSelf(
-        new NodeRegistration(store, settings.nodeName(), settings.address(), runtime.version())
-            .register(clock.instant()),
-        (ok, failure) -> new Registered(failure));
+        registration.register(clock.instant()), (ok, failure) -> new Registered(failure));
   }
 
   @Override

@@ -27,6 +27,8 @@ public final class NodeRegistration {
   private final String nodeName;
   private final String address;
   private final String runtimeVersion;
+  private final Map<String, String> capacity;
+  private final Map<String, String> labels;
 
   public NodeRegistration(ObjectStore store, String nodeName, String address) {
     this(store, nodeName, address, "process://akkube");
@@ -35,10 +37,27 @@ public final class NodeRegistration {
   /** {@code runtimeVersion} as status.nodeInfo.containerRuntimeVersion reports it. */
   public NodeRegistration(
       ObjectStore store, String nodeName, String address, String runtimeVersion) {
+    this(store, nodeName, address, runtimeVersion, Map.of(), null);
+  }
+
+  /**
+   * A node whose capacity is given rather than measured (hollow nodes): {@code capacity} (cpu,
+   * memory, pods...) replaces the machine's when not empty; {@code labels}, when not null, are
+   * added to the well-known ones instead of the control-plane role.
+   */
+  public NodeRegistration(
+      ObjectStore store,
+      String nodeName,
+      String address,
+      String runtimeVersion,
+      Map<String, String> capacity,
+      Map<String, String> labels) {
     this.store = store;
     this.nodeName = nodeName;
     this.address = address;
     this.runtimeVersion = runtimeVersion;
+    this.capacity = Map.copyOf(capacity);
+    this.labels = labels == null ? null : Map.copyOf(labels);
   }
 
   /** Creates the Node if absent, then writes its status. */
@@ -54,7 +73,11 @@ public final class NodeRegistration {
     labels.put("kubernetes.io/arch", arch());
     labels.put("beta.kubernetes.io/os", "linux");
     labels.put("beta.kubernetes.io/arch", arch());
-    labels.put("node-role.kubernetes.io/control-plane", "");
+    if (this.labels == null) {
+      labels.put("node-role.kubernetes.io/control-plane", "");
+    } else {
+      this.labels.forEach(labels::put);
+    }
     node.putObject("spec");
     return store
         .create(ResourceTypes.NODES, null, node, WriteOptions.DEFAULT)
@@ -82,10 +105,14 @@ public final class NodeRegistration {
     int cpus = Runtime.getRuntime().availableProcessors();
     String memory = memTotal();
     ObjectNode capacity = status.putObject("capacity");
-    capacity.put("cpu", Integer.toString(cpus));
-    capacity.put("memory", memory);
-    capacity.put("pods", "110");
-    capacity.put("ephemeral-storage", diskKi());
+    if (this.capacity.isEmpty()) {
+      capacity.put("cpu", Integer.toString(cpus));
+      capacity.put("memory", memory);
+      capacity.put("pods", "110");
+      capacity.put("ephemeral-storage", diskKi());
+    } else {
+      new java.util.TreeMap<>(this.capacity).forEach(capacity::put);
+    }
     status.set("allocatable", capacity.deepCopy());
     ArrayNode conditions = status.putArray("conditions");
     String t = ObjectLifecycle.timestamp(now);

@@ -1,0 +1,88 @@
+package io.akkube.cluster.hollow;
+
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Props;
+import com.typesafe.config.Config;
+import io.akkube.core.store.ObjectStore;
+import io.akkube.node.Backoff;
+import io.akkube.node.NodeAgent;
+import io.akkube.node.NodeRegistration;
+import io.akkube.node.runtime.fake.FakeRuntime;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Simulated nodes in this JVM (like kubemark/kwok): each is a real {@link NodeAgent} with the
+ * {@link FakeRuntime}, so its pods go Running at once without processes, registered as a Node with
+ * the configured capacity. Named {@code hollow-node-0}, {@code hollow-node-1}, ...
+ */
+public final class HollowNodes {
+
+  public static final String NAME_PREFIX = "hollow-node-";
+
+  /** The label every hollow node carries. */
+  public static final String LABEL = "akkube.io/hollow-node";
+
+  /**
+   * @param count how many nodes
+   * @param cpu, memory, pods each node's capacity (and allocatable), as quantities
+   */
+  public record Settings(int count, String cpu, String memory, String pods) {
+
+    /** From config {@code akkube.hollow-nodes} (count, cpu, memory, pods); none if absent. */
+    public static Settings fromConfig(Config akkube) {
+      if (!akkube.hasPath("hollow-nodes.count")) {
+        return new Settings(0, "4", "16Gi", "110");
+      }
+      Config c = akkube.getConfig("hollow-nodes");
+      return new Settings(
+          c.getInt("count"),
+          c.hasPath("cpu") ? c.getString("cpu") : "4",
+          c.hasPath("memory") ? c.getString("memory") : "16Gi",
+          c.hasPath("pods") ? c.getString("pods") : "110");
+    }
+  }
+
+  private HollowNodes() {}
+
+  /**
+   * Starts {@code settings.count()} node agents under the system guardian. {@code node} is config
+   * {@code akkube.node} (state directory, back-off, status delay); {@code address} the address they
+   * report.
+   */
+  public static void start(
+      ActorSystem<?> system,
+      ObjectStore store,
+      Settings settings,
+      Config node,
+      String address,
+      Clock clock) {
+    if (settings.count() <= 0) {
+      return;
+    }
+    Path stateRoot = Path.of(node.getString("state-dir")).toAbsolutePath().resolve("hollow");
+    Backoff backoff =
+        new Backoff(
+            node.getDuration("backoff-initial"),
+            node.getDuration("backoff-max"),
+            node.getDuration("backoff-reset"));
+    Map<String, String> capacity = new LinkedHashMap<>();
+    capacity.put("cpu", settings.cpu());
+    capacity.put("memory", settings.memory());
+    capacity.put("pods", settings.pods());
+    for (int i = 0; i < settings.count(); i++) {
+      String name = NAME_PREFIX + i;
+      FakeRuntime runtime = new FakeRuntime(clock);
+      NodeAgent.Settings agent =
+          new NodeAgent.Settings(
+              name, address, stateRoot.resolve(name), backoff, node.getDuration("status-delay"));
+      NodeRegistration registration =
+          new NodeRegistration(
+              store, name, address, runtime.version(), capacity, Map.of(LABEL, "true"));
+      system.systemActorOf(
+          NodeAgent.create(store, runtime, agent, registration, clock), name, Props.empty());
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package io.akkube.cluster.scheduling;
+
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.SupervisorStrategy;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.cluster.typed.ClusterSingleton;
+import akka.cluster.typed.SingletonActor;
+import com.typesafe.config.Config;
+import io.akkube.cluster.hollow.HollowNodes;
+import io.akkube.core.store.ObjectStore;
+import java.time.Clock;
+
+/**
+ * What issue 4 adds to a member, in one place for AkkubeServer: the scheduler, the NoExecute taint
+ * eviction and disruption-budget singletons, and the hollow nodes of {@code --hollow-nodes}.
+ */
+public final class SchedulingComponents {
+
+  private SchedulingComponents() {}
+
+  public static void start(
+      ActorSystem<?> system,
+      ClusterSingleton singletons,
+      ObjectStore store,
+      Config akkube,
+      String address,
+      Clock clock) {
+    singletons.init(
+        SingletonActor.of(
+            Behaviors.supervise(Scheduler.create(store, clock))
+                .onFailure(SupervisorStrategy.restart()),
+            Scheduler.NAME));
+    HollowNodes.start(
+        system,
+        store,
+        HollowNodes.Settings.fromConfig(akkube),
+        akkube.getConfig("node"),
+        address,
+        clock);
+  }
+}
