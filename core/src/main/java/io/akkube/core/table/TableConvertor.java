@@ -19,13 +19,26 @@ import java.util.Map;
 public final class TableConvertor {
 
   private static final Map<String, ColumnSet> BY_RESOURCE =
-      Map.of(
-          ResourceTypes.PODS.qualifiedResource(), new PodColumns(),
-          ResourceTypes.NODES.qualifiedResource(), new NodeColumns(),
-          ResourceTypes.NAMESPACES.qualifiedResource(), new NamespaceColumns(),
-          ResourceTypes.EVENTS.qualifiedResource(), new EventColumns(),
-          ResourceTypes.CONFIG_MAPS.qualifiedResource(), new ConfigMapColumns(),
-          ResourceTypes.SECRETS.qualifiedResource(), new SecretColumns());
+      Map.ofEntries(
+          Map.entry(ResourceTypes.PODS.qualifiedResource(), new PodColumns()),
+          Map.entry(ResourceTypes.NODES.qualifiedResource(), new NodeColumns()),
+          Map.entry(ResourceTypes.NAMESPACES.qualifiedResource(), new NamespaceColumns()),
+          Map.entry(ResourceTypes.EVENTS.qualifiedResource(), new EventColumns()),
+          Map.entry(ResourceTypes.CONFIG_MAPS.qualifiedResource(), new ConfigMapColumns()),
+          Map.entry(ResourceTypes.SECRETS.qualifiedResource(), new SecretColumns()),
+          Map.entry(ResourceTypes.SERVICES.qualifiedResource(), new ServiceColumns()),
+          Map.entry(ResourceTypes.ENDPOINTS.qualifiedResource(), new EndpointsColumns()),
+          Map.entry(
+              ResourceTypes.REPLICATION_CONTROLLERS.qualifiedResource(),
+              new ReplicationControllerColumns()),
+          Map.entry(ResourceTypes.DEPLOYMENTS.qualifiedResource(), new DeploymentColumns()),
+          Map.entry(ResourceTypes.REPLICA_SETS.qualifiedResource(), new ReplicaSetColumns()),
+          Map.entry(ResourceTypes.ENDPOINT_SLICES.qualifiedResource(), new EndpointSliceColumns()),
+          Map.entry(
+              ResourceTypes.POD_DISRUPTION_BUDGETS.qualifiedResource(),
+              new PodDisruptionBudgetColumns()),
+          Map.entry(
+              ResourceTypes.PRIORITY_CLASSES.qualifiedResource(), new PriorityClassColumns()));
 
   private static final ColumnSet DEFAULT = new DefaultColumns();
 
