@@ -53,6 +53,16 @@ public final class RevisionLog extends AbstractBehavior<Command> {
   private final ResourceType type;
   private final StashBuffer<Command> stash;
   private final Map<String, Entry> objects = new HashMap<>();
+
+  /** Recent deletions, so a repeated DELETED announcement gets the same answer (idempotence). */
+  private final Map<String, Entry> tombstones =
+      new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+          return size() > 10_000;
+        }
+      };
+
   private final Set<ActorRef<CacheUpdate>> subscribers = new HashSet<>();
   private long epoch;
   private long counter;
@@ -198,12 +208,18 @@ public final class RevisionLog extends AbstractBehavior<Command> {
     if ("DELETED".equals(a.watchType())) {
       if (known == null) {
         // Already gone (announced before, or never seen by this epoch): nothing to stream.
-        a.replyTo().tell(new Announced(a.key(), a.sequenceNr(), publish(a.object(), previous)));
+        Entry gone = tombstones.get(a.key());
+        StoredObject answer =
+            gone != null && gone.uid().equals(a.uid()) && gone.sequenceNr() >= a.sequenceNr()
+                ? gone.stored()
+                : publish(a.object(), previous);
+        a.replyTo().tell(new Announced(a.key(), a.sequenceNr(), answer));
         return this;
       }
       counter++;
       StoredObject stored = publish(a.object(), revision());
       objects.remove(a.key());
+      tombstones.put(a.key(), new Entry(a.uid(), a.sequenceNr(), stored));
       broadcast(new Change(previous, revision(), "DELETED", a.key(), stored));
       a.replyTo().tell(new Announced(a.key(), a.sequenceNr(), stored));
       return this;

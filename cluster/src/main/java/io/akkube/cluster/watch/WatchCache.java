@@ -254,6 +254,12 @@ public final class WatchCache extends AbstractBehavior<WatchCache.Command> {
     if (eventType == null) {
       return true;
     }
+    if (eventType.equals("DELETED") && !now && e.type().equals("MODIFIED")) {
+      // Left the selector: the watcher is told with the content it last saw, at the new version.
+      ObjectNode lastSeen = e.previous().object().deepCopy();
+      Json.meta(lastSeen).put("resourceVersion", Long.toString(e.revision()));
+      return offer(w, new WatchEvent(eventType, lastSeen, Json.bytes(lastSeen)));
+    }
     return offer(w, new WatchEvent(eventType, e.object().object(), e.object().json()));
   }
 
@@ -333,8 +339,15 @@ public final class WatchCache extends AbstractBehavior<WatchCache.Command> {
     return this;
   }
 
+  /** A list waits until this cache has reached what it needs (a continue page: its revision). */
+  private static long needed(ListObjects l) {
+    return l.continueKey() == null
+        ? l.minRevision()
+        : Math.max(l.minRevision(), l.continueRevision());
+  }
+
   private Behavior<Command> onList(ListObjects l) {
-    if (revision < 0 || revision < l.minRevision()) {
+    if (revision < 0 || revision < needed(l)) {
       waitingLists.add(l);
       return this;
     }
@@ -345,7 +358,7 @@ public final class WatchCache extends AbstractBehavior<WatchCache.Command> {
   private void serveWaitingLists() {
     for (Iterator<ListObjects> it = waitingLists.iterator(); it.hasNext(); ) {
       ListObjects l = it.next();
-      if (revision >= 0 && revision >= l.minRevision()) {
+      if (revision >= 0 && revision >= needed(l)) {
         it.remove();
         serve(l);
       }

@@ -40,7 +40,6 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -138,8 +137,6 @@ class RevisionLogTest {
   }
 
   @Test
-  @Disabled(
-      "BUG: a repeated DELETED announce is answered with the current revision; enable when fixed")
   void aDuplicateDeletionGetsTheSameRevisionAndIsNotStreamedAgain() {
     ActorRef<RevisionProtocol.Command> log = start(List.of());
     TestProbe<CacheUpdate> cache = subscribe(log, -1);
@@ -258,8 +255,6 @@ class RevisionLogTest {
    * version the old log gave it and answers 409 Conflict to every update carrying the listed one.
    */
   @Test
-  @Disabled(
-      "BUG: entities keep the old epoch resourceVersion after a log fail-over; enable when fixed")
   void anUpdateWithTheResourceVersionListedAfterAFailOverIsAccepted() {
     List<EventEnvelope> journal = new ArrayList<>();
     ActorRef<RevisionProtocol.Command> first = start(List.of());

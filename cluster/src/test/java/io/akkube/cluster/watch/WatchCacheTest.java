@@ -32,7 +32,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -176,8 +175,6 @@ class WatchCacheTest {
    * ShardedObjectStore asks with minRevision 0 when a continue token is given.
    */
   @Test
-  @Disabled(
-      "BUG: a continue page is served from a cache behind the token revision; enable when fixed")
   void aContinuePageWaitsForACacheThatIsBehindTheTokensRevision() {
     ActorRef<WatchCache.Command> cache = cache(100, NO_BOOKMARKS);
     ActorRef<CacheUpdate> feed = subscribed();
@@ -323,8 +320,6 @@ class WatchCacheTest {
    * resourceVersion, so a client never receives an object its selector excludes.
    */
   @Test
-  @Disabled(
-      "BUG: DELETED for an object leaving the selector carries the new (non-matching) content; enable when fixed")
   void anObjectLeavingTheSelectorIsDeletedWithTheContentTheWatcherLastSaw() {
     ActorRef<WatchCache.Command> cache = cache(100, NO_BOOKMARKS);
     ActorRef<CacheUpdate> feed = subscribed();

@@ -92,9 +92,13 @@ public final class ObjectEntity
     }
   }
 
-  /** The current incarnation, or null when the object does not exist. */
-  public record State(ObjectNode object) implements CborSerializable {
-    static final State ABSENT = new State(null);
+  /**
+   * The current incarnation, or null when the object does not exist; {@code deleted} is the last
+   * incarnation's final state after a delete, so a deletion whose announcement a crash interrupted
+   * is announced again on recovery.
+   */
+  public record State(ObjectNode object, ObjectNode deleted) implements CborSerializable {
+    static final State ABSENT = new State(null, null);
   }
 
   private static final Duration ANNOUNCE_RETRY = Duration.ofSeconds(3);
@@ -173,9 +177,11 @@ public final class ObjectEntity
         .onSignal(
             RecoveryCompleted.instance(),
             state -> {
+              // The revision log knows the last change already (or learns it now): idempotent.
               if (state.object() != null) {
-                // The revision log knows this change already (or learns it now): idempotent.
                 announce("MODIFIED", state.object(), null, false);
+              } else if (state.deleted() != null) {
+                announce("DELETED", state.deleted(), null, true);
               }
             })
         .build();
@@ -195,6 +201,12 @@ public final class ObjectEntity
 
   private Effect<ObjectEvent, State> onRequest(State state, Command command) {
     if (pending != null) {
+      return Effect().stash();
+    }
+    if (published != null && fromNewerEpoch(preconditionOf(command), published.revision())) {
+      // The revision log restarted in a new epoch and readers hold the new revisions: learn ours
+      // (the log answers the same change idempotently) before judging the precondition.
+      announce("MODIFIED", state.object(), null, false);
       return Effect().stash();
     }
     ObjectNode current = published == null ? null : published.object();
@@ -341,7 +353,39 @@ public final class ObjectEntity
         .forAnyState()
         .onAnyEvent(
             (state, event) ->
-                event instanceof ObjectEvent.Deleted ? State.ABSENT : new State(event.object()));
+                event instanceof ObjectEvent.Deleted
+                    ? new State(null, event.object())
+                    : new State(event.object(), null));
+  }
+
+  /** The resourceVersion a request requires, "" when it requires none. */
+  private static String preconditionOf(Command command) {
+    if (command instanceof Update u) {
+      return Json.metaText(u.object(), "resourceVersion");
+    }
+    if (command instanceof Delete d && d.options().preconditionResourceVersion() != null) {
+      return d.options().preconditionResourceVersion();
+    }
+    if (command instanceof Patch p && p.patchType() != PatchType.JSON_PATCH) {
+      try {
+        return Json.metaText(Json.MAPPER.readTree(p.patch()), "resourceVersion");
+      } catch (java.io.IOException | RuntimeException e) {
+        return "";
+      }
+    }
+    return "";
+  }
+
+  private static boolean fromNewerEpoch(String resourceVersion, long published) {
+    if (resourceVersion.isEmpty()) {
+      return false;
+    }
+    try {
+      return RevisionProtocol.epochOf(Long.parseLong(resourceVersion))
+          > RevisionProtocol.epochOf(published);
+    } catch (NumberFormatException e) {
+      return false;
+    }
   }
 
   private String nameOf() {

@@ -188,7 +188,10 @@ public final class ObjectLifecycle {
     if (obj.equals(old)) {
       return new Unchanged();
     }
-    if (old.path("metadata").has("deletionTimestamp") && !strategy.hasPendingFinalizers(obj)) {
+    if (old.path("metadata").has("deletionTimestamp")
+        && old.path("metadata").path("deletionGracePeriodSeconds").asLong(0) == 0
+        && !strategy.hasPendingFinalizers(obj)) {
+      // The last finalizer went away (a graceful pod is finished by its node's grace-0 delete).
       return new Persist(new ObjectEvent.Deleted(obj, now));
     }
     if (status) {
@@ -254,10 +257,7 @@ public final class ObjectLifecycle {
     }
     ObjectNode obj = withoutRevision(current);
     ObjectNode meta = Json.meta(obj);
-    long grace =
-        options.gracePeriodSeconds() != null
-            ? Math.max(0, options.gracePeriodSeconds())
-            : strategy.defaultGracePeriodSeconds(obj);
+    long grace = strategy.gracePeriodSeconds(obj, options.gracePeriodSeconds());
     boolean finalizers = strategy.hasPendingFinalizers(obj);
     if (meta.has("deletionTimestamp")) {
       // Already terminating: a shorter grace period (e.g. --grace-period=0 --force) may end it now.

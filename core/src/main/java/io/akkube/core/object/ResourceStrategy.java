@@ -53,10 +53,11 @@ public interface ResourceStrategy {
   }
 
   /**
-   * Seconds of graceful deletion for a delete without an explicit gracePeriodSeconds; 0 deletes at
-   * once. Pods bound to a node use spec.terminationGracePeriodSeconds.
+   * The grace period a delete gets, given the one requested (null: none asked for). Kinds without
+   * graceful deletion (the default) are deleted at once whatever was asked, as in Kubernetes; pods
+   * bound to a node get the requested period or spec.terminationGracePeriodSeconds.
    */
-  default long defaultGracePeriodSeconds(ObjectNode obj) {
+  default long gracePeriodSeconds(ObjectNode obj, Long requested) {
     return 0;
   }
 

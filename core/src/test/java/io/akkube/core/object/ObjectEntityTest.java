@@ -27,7 +27,6 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -247,8 +246,6 @@ class ObjectEntityTest {
    * last change again, and the log is idempotent on (uid, sequenceNr).
    */
   @Test
-  @Disabled(
-      "BUG: a recovered entity whose last event is Deleted announces nothing; enable when fixed")
   void aRestartedEntityReannouncesADeletionTheLogNeverAcknowledged() {
     ActorRef<ObjectEntity.Command> entity = createAt(101);
     entity.tell(new ObjectEntity.Delete(DeleteOptions.DEFAULT, client.ref()));

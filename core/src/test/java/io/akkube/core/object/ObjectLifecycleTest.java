@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -336,8 +335,6 @@ class ObjectLifecycleTest {
    * ShouldDeleteDuringUpdate deletes during an update only when deletionGracePeriodSeconds is 0).
    */
   @Test
-  @Disabled(
-      "BUG: update() deletes a terminating object whatever its deletionGracePeriodSeconds; enable when fixed")
   void aStatusUpdateOfAGracefullyTerminatingPodDoesNotDeleteIt() {
     ObjectNode bound =
         stored(pods.bind(stored(pods.create(null, pod("web"), NOW), 1), "web", "node-1", NOW), 2);
@@ -356,8 +353,6 @@ class ObjectLifecycleTest {
    * (podStrategy.CheckGracefulDelete): no kubelet would ever confirm its termination.
    */
   @Test
-  @Disabled(
-      "BUG: delete() lets an explicit gracePeriodSeconds override the strategy; enable when fixed")
   void anUnscheduledPodIsDeletedAtOnceEvenWithAGracePeriod() {
     ObjectNode pending = stored(pods.create(null, pod("web"), NOW), 1);
     Decision decision =
@@ -371,8 +366,6 @@ class ObjectLifecycleTest {
    * ever finish the deletion of a configmap left terminating.
    */
   @Test
-  @Disabled(
-      "BUG: delete() lets an explicit gracePeriodSeconds override the strategy; enable when fixed")
   void aKindWithoutGracefulDeletionIgnoresTheGracePeriod() {
     ObjectNode current = stored(configMaps.create(null, configMap("settings"), NOW), 1);
     Decision decision =

@@ -29,6 +29,14 @@ public interface ContainerRuntime {
    */
   String limitsNotEnforcedReason();
 
+  /**
+   * Whether pods share the node's network, so that every declared container port is bound on the
+   * node and reserved like a hostPort.
+   */
+  default boolean containerPortsAreHostPorts() {
+    return false;
+  }
+
   /** Prepares the pod's directory; idempotent. */
   void createSandbox(Sandbox sandbox);
 
@@ -51,6 +59,14 @@ public interface ContainerRuntime {
 
   /** Containers this runtime knows to be alive (including ones started by an earlier agent). */
   List<ContainerHandle> running();
+
+  /**
+   * Every container this runtime holds a record of, alive or ended (an agent that restarts adopts
+   * the live ones and learns from {@link #completion} how the others ended while it was down).
+   */
+  default List<ContainerHandle> containers() {
+    return running();
+  }
 
   enum Signal {
     TERM,

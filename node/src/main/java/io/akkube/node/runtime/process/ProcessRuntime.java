@@ -131,6 +131,11 @@ public final class ProcessRuntime implements ContainerRuntime {
   }
 
   @Override
+  public boolean containerPortsAreHostPorts() {
+    return true; // pods use the host network
+  }
+
+  @Override
   public void createSandbox(Sandbox sandbox) {
     try {
       Files.createDirectories(sandbox.podDir());
@@ -372,14 +377,9 @@ public final class ProcessRuntime implements ContainerRuntime {
         .toList();
   }
 
-  /** Every container record this runtime has, alive or not (adoption reads the dead ones too). */
-  public Optional<ContainerExit> exitOf(ContainerHandle handle) {
-    Record r = records.get(handle.id());
-    if (r == null || alive(handle).isPresent()) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        new ContainerExit(readExitCode(r.exitFile).orElse(137), false, Instant.now()));
+  @Override
+  public List<ContainerHandle> containers() {
+    return records.values().stream().map(r -> r.handle).toList();
   }
 
   private Optional<ProcessHandle> alive(ContainerHandle handle) {

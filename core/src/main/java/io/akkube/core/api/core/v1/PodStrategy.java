@@ -103,13 +103,16 @@ public final class PodStrategy implements ResourceStrategy {
    * period counts as 1); 0 otherwise: an unscheduled or finished pod has nothing to stop.
    */
   @Override
-  public long defaultGracePeriodSeconds(ObjectNode pod) {
+  public long gracePeriodSeconds(ObjectNode pod, Long requested) {
     JsonNode spec = pod.path("spec");
     String phase = Trees.text(pod.path("status"), "phase");
     if (Trees.text(spec, "nodeName").isEmpty()
         || phase.equals("Succeeded")
         || phase.equals("Failed")) {
-      return 0;
+      return 0; // nothing runs it: deleted at once (pkg/registry/core/pod CheckGracefulDelete)
+    }
+    if (requested != null) {
+      return Math.max(0, requested);
     }
     long period = spec.path("terminationGracePeriodSeconds").asLong(0);
     return period < 0 ? 1 : period;

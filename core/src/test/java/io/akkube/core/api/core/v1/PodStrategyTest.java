@@ -48,15 +48,15 @@ class PodStrategyTest {
   @Test
   void onlyBoundRunningPodsAreDeletedGracefully() {
     ObjectNode unbound = PodFixtures.defaulted(pod("", ""));
-    assertThat(strategy.defaultGracePeriodSeconds(unbound)).isZero();
+    assertThat(strategy.gracePeriodSeconds(unbound, null)).isZero();
     ObjectNode bound =
         PodFixtures.defaulted(pod("", "'nodeName':'n1','terminationGracePeriodSeconds':45"));
-    assertThat(strategy.defaultGracePeriodSeconds(bound)).isEqualTo(45);
+    assertThat(strategy.gracePeriodSeconds(bound, null)).isEqualTo(45);
     bound.set("status", obj("{'phase':'Succeeded'}"));
-    assertThat(strategy.defaultGracePeriodSeconds(bound)).isZero();
+    assertThat(strategy.gracePeriodSeconds(bound, null)).isZero();
     ObjectNode negative =
         PodFixtures.defaulted(pod("", "'nodeName':'n1','terminationGracePeriodSeconds':-5"));
-    assertThat(strategy.defaultGracePeriodSeconds(negative)).isEqualTo(1);
+    assertThat(strategy.gracePeriodSeconds(negative, null)).isEqualTo(1);
     assertThat(strategy.warnings(negative))
         .containsExactly(
             "spec.terminationGracePeriodSeconds: must be >= 0; negative values are invalid and will"
