@@ -23,7 +23,7 @@ import javax.net.ssl.TrustManagerFactory;
  * authority, so kubectl verifies the server without extra flags. See
  * docs/decisions/0003-api-over-tls-with-self-signed-certificate.md.
  */
-final class ApiTls {
+public final class ApiTls {
 
   private final Path keystore;
   private final char[] password;
@@ -36,7 +36,7 @@ final class ApiTls {
   /**
    * Loads the data directory's certificate, creating it (valid for the given addresses) if absent.
    */
-  static ApiTls ensure(Path dataDir, Set<String> ipAddresses, Set<String> dnsNames)
+  public static ApiTls ensure(Path dataDir, Set<String> ipAddresses, Set<String> dnsNames)
       throws Exception {
     Path keystore = dataDir.resolve("api-server.p12");
     Path passwordFile = dataDir.resolve("api-server.pass");
@@ -105,7 +105,7 @@ final class ApiTls {
   }
 
   /** The server side: our key and certificate. */
-  SSLContext serverContext() throws Exception {
+  public SSLContext serverContext() throws Exception {
     KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     kmf.init(load(), password);
     SSLContext ctx = SSLContext.getInstance("TLS");
@@ -114,7 +114,7 @@ final class ApiTls {
   }
 
   /** A client side that trusts exactly this certificate. */
-  SSLContext clientContext() throws Exception {
+  public SSLContext clientContext() throws Exception {
     TrustManagerFactory tmf =
         TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(load());

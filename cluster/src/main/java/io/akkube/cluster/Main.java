@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
     name = "akkube",
     mixinStandardHelpOptions = true,
     description = "A container orchestrator that speaks the Kubernetes API.",
-    subcommands = {Main.Up.class})
+    subcommands = {Main.Up.class, io.akkube.cluster.bench.BenchCommand.class})
 public final class Main implements Callable<Integer> {
 
   public static void main(String[] args) {

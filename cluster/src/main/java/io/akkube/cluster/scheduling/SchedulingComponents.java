@@ -7,6 +7,8 @@ import akka.cluster.typed.ClusterSingleton;
 import akka.cluster.typed.SingletonActor;
 import com.typesafe.config.Config;
 import io.akkube.cluster.hollow.HollowNodes;
+import io.akkube.cluster.pdb.DisruptionController;
+import io.akkube.cluster.taints.TaintEvictionController;
 import io.akkube.core.store.ObjectStore;
 import java.time.Clock;
 
@@ -30,6 +32,16 @@ public final class SchedulingComponents {
             Behaviors.supervise(Scheduler.create(store, clock))
                 .onFailure(SupervisorStrategy.restart()),
             Scheduler.NAME));
+    singletons.init(
+        SingletonActor.of(
+            Behaviors.supervise(TaintEvictionController.create(store, clock))
+                .onFailure(SupervisorStrategy.restart()),
+            TaintEvictionController.NAME));
+    singletons.init(
+        SingletonActor.of(
+            Behaviors.supervise(DisruptionController.create(store, clock))
+                .onFailure(SupervisorStrategy.restart()),
+            DisruptionController.NAME));
     HollowNodes.start(
         system,
         store,

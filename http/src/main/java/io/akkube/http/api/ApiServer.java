@@ -306,6 +306,26 @@ public final class ApiServer {
     if ("binding".equals(sub) && type.equals(ResourceTypes.PODS) && method.equals("POST")) {
       return body(request).thenCompose(body -> bind(target.namespace(), target.name(), body));
     }
+    // --- pods/eviction (issue 4): PodDisruptionBudget-checked delete, see PodEviction ---
+    if ("eviction".equals(sub) && type.equals(ResourceTypes.PODS) && method.equals("POST")) {
+      return body(request)
+          .thenCompose(
+              body ->
+                  new PodEviction(store, clock)
+                      .evict(target.namespace(), target.name(), parseBody(body)))
+          .thenApply(
+              evicted ->
+                  Responses.json(
+                      201,
+                      Json.MAPPER
+                          .createObjectNode()
+                          .put("kind", "Status")
+                          .put("apiVersion", "v1")
+                          .<ObjectNode>set("metadata", Json.MAPPER.createObjectNode())
+                          .put("status", "Success")
+                          .put("code", 201)));
+    }
+    // --- end pods/eviction ---
     if ("scale".equals(sub) && type.subresources().contains("scale")) {
       return scale(request, query, target, method);
     }
