@@ -71,7 +71,7 @@ public record ApiStatus(
     StringBuilder msg =
         new StringBuilder(type.kind()).append(" \"").append(name).append("\" is invalid: ");
     List<Cause> causes =
-        errors.stream().map(e -> new Cause(e.type().reason, e.message(), e.field())).toList();
+        errors.stream().map(e -> new Cause(e.type().reason, e.body(), e.field())).toList();
     if (errors.size() == 1) {
       msg.append(errors.get(0).message());
     } else {

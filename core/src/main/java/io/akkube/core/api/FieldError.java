@@ -59,7 +59,12 @@ public record FieldError(Type type, String field, String badValue, String detail
 
   /** The message as Kubernetes prints it: {@code metadata.name: Invalid value: "Bad_Name": ...}. */
   public String message() {
-    StringBuilder sb = new StringBuilder(field).append(": ").append(type.wording);
+    return field + ": " + body();
+  }
+
+  /** The message without the field ({@code Invalid value: "Bad_Name": ...}): a StatusCause's. */
+  public String body() {
+    StringBuilder sb = new StringBuilder(type.wording);
     if (badValue != null
         && type != Type.REQUIRED
         && type != Type.FORBIDDEN

@@ -106,9 +106,7 @@ class ObjectLifecycleTest {
     assertThat(status.details().causes())
         .containsExactly(
             new ApiStatus.Cause(
-                "FieldValueRequired",
-                "spec.containers[0].image: Required value",
-                "spec.containers[0].image"));
+                "FieldValueRequired", "Required value", "spec.containers[0].image"));
 
     ObjectNode twoErrors = pod("Bad_Name");
     ((ObjectNode) twoErrors.at("/spec/containers/0")).remove("image");
