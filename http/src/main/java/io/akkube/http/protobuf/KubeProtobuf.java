@@ -13,7 +13,9 @@ import io.kubernetes.client.proto.Runtime;
 import io.kubernetes.client.proto.V1;
 import io.kubernetes.client.proto.V1Apps;
 import io.kubernetes.client.proto.V1Autoscaling;
+import io.kubernetes.client.proto.V1Discovery;
 import io.kubernetes.client.proto.V1Policy;
+import io.kubernetes.client.proto.V1Scheduling;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -45,6 +47,8 @@ public final class KubeProtobuf {
           V1Apps.getDescriptor(),
           V1Policy.getDescriptor(),
           V1Autoscaling.getDescriptor(),
+          V1Scheduling.getDescriptor(),
+          V1Discovery.getDescriptor(),
           Meta.getDescriptor());
 
   /**
