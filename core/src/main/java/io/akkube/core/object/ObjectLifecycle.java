@@ -258,12 +258,15 @@ public final class ObjectLifecycle {
     ObjectNode obj = withoutRevision(current);
     ObjectNode meta = Json.meta(obj);
     long grace = strategy.gracePeriodSeconds(obj, options.gracePeriodSeconds());
+    boolean gcFinalizersChanged = applyPropagationPolicy(meta, options.propagationPolicy());
     boolean finalizers = strategy.hasPendingFinalizers(obj);
     if (meta.has("deletionTimestamp")) {
       // Already terminating: a shorter grace period (e.g. --grace-period=0 --force) may end it now.
       long currentGrace = meta.path("deletionGracePeriodSeconds").asLong(0);
       if (grace >= currentGrace) {
-        return new Unchanged();
+        return gcFinalizersChanged
+            ? new Persist(new ObjectEvent.DeletionRequested(obj, now))
+            : new Unchanged();
       }
       meta.put("deletionGracePeriodSeconds", grace);
       meta.put("deletionTimestamp", timestamp(now.plusSeconds(grace)));
@@ -279,6 +282,35 @@ public final class ObjectLifecycle {
     meta.put("deletionGracePeriodSeconds", grace);
     strategy.prepareForDeletion(obj);
     return new Persist(new ObjectEvent.DeletionRequested(obj, now));
+  }
+
+  /**
+   * The garbage collector's finalizers for an explicit propagationPolicy, as the apiserver sets
+   * them: Orphan adds {@code orphan}, Foreground adds {@code foregroundDeletion}, Background
+   * removes both; without a policy the object's own finalizers decide. True when they changed.
+   */
+  private static boolean applyPropagationPolicy(ObjectNode meta, String policy) {
+    if (policy == null || policy.isEmpty()) {
+      return false;
+    }
+    List<String> before = new ArrayList<>();
+    meta.path("finalizers").forEach(f -> before.add(f.asText()));
+    List<String> after = new ArrayList<>(before);
+    after.removeIf(f -> f.equals("orphan") || f.equals("foregroundDeletion"));
+    if (policy.equals("Orphan")) {
+      after.add("orphan");
+    } else if (policy.equals("Foreground")) {
+      after.add("foregroundDeletion");
+    }
+    if (new java.util.HashSet<>(after).equals(new java.util.HashSet<>(before))) {
+      return false;
+    }
+    var array = meta.putArray("finalizers");
+    after.forEach(array::add);
+    if (after.isEmpty()) {
+      meta.remove("finalizers");
+    }
+    return true;
   }
 
   /** pods/binding: sets spec.nodeName once, and the PodScheduled condition. */
