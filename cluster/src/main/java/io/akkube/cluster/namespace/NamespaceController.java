@@ -1,8 +1,8 @@
 package io.akkube.cluster.namespace;
 
 import akka.actor.typed.Behavior;
-import akka.actor.typed.javadsl.Behaviors;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.akkube.cluster.PeriodicSweep;
 import io.akkube.core.api.Json;
 import io.akkube.core.api.ResourceType;
 import io.akkube.core.api.ResourceTypes;
@@ -24,43 +24,10 @@ import java.util.concurrent.CompletionStage;
  */
 public final class NamespaceController {
 
-  private enum Tick {
-    INSTANCE
-  }
-
-  private record Done() {}
-
   private NamespaceController() {}
 
   public static Behavior<Object> create(ObjectStore store, Duration interval) {
-    return Behaviors.setup(
-        ctx ->
-            Behaviors.withTimers(
-                timers -> {
-                  timers.startSingleTimer(Tick.INSTANCE, interval);
-                  return Behaviors.receive(Object.class)
-                      .onMessageEquals(
-                          Tick.INSTANCE,
-                          () -> {
-                            ctx.pipeToSelf(
-                                sweep(store),
-                                (ok, failure) -> {
-                                  if (failure != null) {
-                                    ctx.getLog()
-                                        .warn("namespace sweep failed: {}", failure.toString());
-                                  }
-                                  return new Done();
-                                });
-                            return Behaviors.same();
-                          })
-                      .onMessage(
-                          Done.class,
-                          d -> {
-                            timers.startSingleTimer(Tick.INSTANCE, interval);
-                            return Behaviors.same();
-                          })
-                      .build();
-                }));
+    return PeriodicSweep.create("namespace sweep", interval, () -> sweep(store));
   }
 
   static CompletionStage<Void> sweep(ObjectStore store) {
