@@ -20,6 +20,7 @@ import akka.http.javadsl.ServerBinding;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
+import io.akkube.cluster.gc.GarbageCollector;
 import io.akkube.cluster.namespace.NamespaceController;
 import io.akkube.cluster.revision.RevisionLog;
 import io.akkube.cluster.store.ShardedObjectStore;
@@ -211,6 +212,11 @@ public final class AkkubeServer {
             Behaviors.supervise(NamespaceController.create(store, Duration.ofSeconds(1)))
                 .onFailure(SupervisorStrategy.restart()),
             "namespace-controller"));
+    singletons.init(
+        SingletonActor.of(
+            Behaviors.supervise(GarbageCollector.create(store, Duration.ofSeconds(1)))
+                .onFailure(SupervisorStrategy.restart()),
+            "garbage-collector"));
 
     AkkubeServer server = new AkkubeServer(system, store, binding);
     ready.set(true);
