@@ -269,7 +269,11 @@ public final class WatchCache extends AbstractBehavior<WatchCache.Command> {
       return true;
     }
     // Too slow (buffer full) or gone: end the stream; a client re-watches from its last version.
-    w.queue.complete();
+    // A stream that already ended (its timeout, a cancelled client) is closed: completing it again
+    // throws, which would stop this cache for every watcher.
+    if (result == QueueOfferResult.dropped()) {
+      w.queue.complete();
+    }
     return false;
   }
 
