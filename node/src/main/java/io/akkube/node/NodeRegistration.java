@@ -60,8 +60,36 @@ public final class NodeRegistration {
     this.labels = labels == null ? null : Map.copyOf(labels);
   }
 
-  /** Creates the Node if absent, then writes its status. */
+  /**
+   * Creates the Node if absent, then writes its status; a failed attempt (a timeout on a busy
+   * member) is retried a few times, a second apart.
+   */
   public CompletionStage<StoredObject> register(Instant now) {
+    return registerWithRetries(now, REGISTRATION_ATTEMPTS);
+  }
+
+  private static final int REGISTRATION_ATTEMPTS = 5;
+
+  private CompletionStage<StoredObject> registerWithRetries(Instant now, int attemptsLeft) {
+    return registerOnce(now)
+        .handle(
+            (ok, failure) -> {
+              if (failure == null) {
+                return java.util.concurrent.CompletableFuture.completedFuture(ok);
+              }
+              if (attemptsLeft <= 1) {
+                return java.util.concurrent.CompletableFuture.<StoredObject>failedFuture(failure);
+              }
+              return java.util.concurrent.CompletableFuture.supplyAsync(
+                      () -> null,
+                      java.util.concurrent.CompletableFuture.delayedExecutor(
+                          1, java.util.concurrent.TimeUnit.SECONDS))
+                  .thenCompose(x -> registerWithRetries(now, attemptsLeft - 1));
+            })
+        .thenCompose(stage -> stage);
+  }
+
+  private CompletionStage<StoredObject> registerOnce(Instant now) {
     ObjectNode node = Json.MAPPER.createObjectNode();
     node.put("apiVersion", "v1");
     node.put("kind", "Node");

@@ -10,6 +10,7 @@ import io.akkube.node.NodeRegistration;
 import io.akkube.node.runtime.fake.FakeRuntime;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -45,6 +46,9 @@ public final class HollowNodes {
     }
   }
 
+  private static final int BATCH = 25;
+  private static final Duration BATCH_INTERVAL = Duration.ofMillis(100);
+
   private HollowNodes() {}
 
   /**
@@ -72,17 +76,47 @@ public final class HollowNodes {
     capacity.put("cpu", settings.cpu());
     capacity.put("memory", settings.memory());
     capacity.put("pods", settings.pods());
-    for (int i = 0; i < settings.count(); i++) {
-      String name = NAME_PREFIX + i;
-      FakeRuntime runtime = new FakeRuntime(clock);
-      NodeAgent.Settings agent =
-          new NodeAgent.Settings(
-              name, address, stateRoot.resolve(name), backoff, node.getDuration("status-delay"));
-      NodeRegistration registration =
-          new NodeRegistration(
-              store, name, address, runtime.version(), capacity, Map.of(LABEL, "true"));
-      system.systemActorOf(
-          NodeAgent.create(store, runtime, agent, registration, clock), name, Props.empty());
+    // Registration writes the Node three times; a thousand at once would time out on a busy
+    // machine, so the agents start in small batches.
+    for (int first = 0; first < settings.count(); first += BATCH) {
+      int from = first;
+      int to = Math.min(settings.count(), first + BATCH);
+      Runnable startBatch =
+          () -> {
+            for (int i = from; i < to; i++) {
+              startOne(system, store, i, address, stateRoot, backoff, node, capacity, clock);
+            }
+          };
+      if (from == 0) {
+        startBatch.run();
+      } else {
+        system
+            .scheduler()
+            .scheduleOnce(
+                BATCH_INTERVAL.multipliedBy(from / BATCH), startBatch, system.executionContext());
+      }
     }
+  }
+
+  private static void startOne(
+      ActorSystem<?> system,
+      ObjectStore store,
+      int index,
+      String address,
+      Path stateRoot,
+      Backoff backoff,
+      Config node,
+      Map<String, String> capacity,
+      Clock clock) {
+    String name = NAME_PREFIX + index;
+    FakeRuntime runtime = new FakeRuntime(clock);
+    NodeAgent.Settings agent =
+        new NodeAgent.Settings(
+            name, address, stateRoot.resolve(name), backoff, node.getDuration("status-delay"));
+    NodeRegistration registration =
+        new NodeRegistration(
+            store, name, address, runtime.version(), capacity, Map.of(LABEL, "true"));
+    system.systemActorOf(
+        NodeAgent.create(store, runtime, agent, registration, clock), name, Props.empty());
   }
 }
