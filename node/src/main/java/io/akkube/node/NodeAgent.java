@@ -77,12 +77,30 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
       String nodeName,
       String address,
       Clock clock) {
+    return fromConfig(store, node, processRuntime(node), nodeName, address, clock);
+  }
+
+  /**
+   * The process runtime as config {@code akkube.node} sets it (state-dir, log-max-bytes, isolate).
+   */
+  public static ContainerRuntime processRuntime(com.typesafe.config.Config node) {
+    return new io.akkube.node.runtime.process.ProcessRuntime(
+        Path.of(node.getString("state-dir")).toAbsolutePath().resolve("runtime"),
+        node.getBytes("log-max-bytes"),
+        node.getBoolean("isolate"));
+  }
+
+  /**
+   * The agent of this machine on {@code runtime} (shared with whoever serves its logs and exec).
+   */
+  public static Behavior<Command> fromConfig(
+      ObjectStore store,
+      com.typesafe.config.Config node,
+      ContainerRuntime runtime,
+      String nodeName,
+      String address,
+      Clock clock) {
     Path stateDir = Path.of(node.getString("state-dir")).toAbsolutePath();
-    ContainerRuntime runtime =
-        new io.akkube.node.runtime.process.ProcessRuntime(
-            stateDir.resolve("runtime"),
-            node.getBytes("log-max-bytes"),
-            node.getBoolean("isolate"));
     Backoff backoff =
         new Backoff(
             node.getDuration("backoff-initial"),

@@ -239,7 +239,9 @@ class NodeAgentIT {
         () -> row("env-printer").startsWith("env-printer 0/1 Completed"));
     String uid = pod("env-printer").path("metadata").path("uid").asText();
     Path log = dataDir.resolve("data/node/pods/default_env-printer_" + uid + "/logs/app/0.log");
-    assertThat(read(log)).isEqualTo("APPLOGLEVEL=info\nAPPDATADIR=/var/data\n");
+    // CRI log records (time, stream, tag, content) since logs carry timestamps; see ContainerLogFormat
+    assertThat(io.akkube.node.runtime.ContainerLogFormat.printed(Files.readAllBytes(log)))
+        .isEqualTo("APPLOGLEVEL=info\nAPPDATADIR=/var/data\n");
   }
 
   // ---- helpers ----

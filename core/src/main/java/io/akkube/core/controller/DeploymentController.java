@@ -14,8 +14,11 @@ import io.akkube.core.store.StoredObject;
 import io.akkube.core.store.WriteOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -46,7 +49,7 @@ public final class DeploymentController implements Controller {
   }
 
   @Override
-  public CompletionStage<Void> reconcile(ObjectNode deployment) {
+  public CompletionStage<Optional<Duration>> reconcile(ObjectNode deployment) {
     String ns = Json.namespace(deployment);
     CompletionStage<List<JsonNode>> replicaSets =
         store
@@ -63,7 +66,43 @@ public final class DeploymentController implements Controller {
                             deployment, list.items().stream().map(s -> s.object()).toList()));
     return replicaSets
         .thenCombine(pods, (rss, ps) -> DeploymentSync.sync(deployment, rss, ps, clock.instant()))
-        .thenCompose(result -> apply(deployment, result));
+        .thenCompose(
+            result ->
+                apply(deployment, result)
+                    .thenApply(v -> lookAgain(deployment, result.status(), clock.instant())));
+  }
+
+  /**
+   * When a rollout in progress must be looked at again even if no child changes: to mark pods
+   * available after minReadySeconds, or to declare ProgressDeadlineExceeded on time.
+   */
+  static Optional<Duration> lookAgain(JsonNode deployment, JsonNode status, Instant now) {
+    if (status == null || deployment.path("spec").path("paused").asBoolean(false)) {
+      return Optional.empty();
+    }
+    Optional<Duration> next = Optional.empty();
+    int replicas = deployment.path("spec").path("replicas").asInt(1);
+    if (deployment.path("spec").path("minReadySeconds").asLong(0) > 0
+        && status.path("availableReplicas").asInt(0) < replicas) {
+      next = Optional.of(Duration.ofSeconds(1));
+    }
+    JsonNode deadline = deployment.path("spec").get("progressDeadlineSeconds");
+    for (JsonNode c : status.path("conditions")) {
+      String reason = c.path("reason").asText("");
+      if (deadline != null
+          && deadline.canConvertToLong()
+          && c.path("type").asText().equals("Progressing")
+          && !reason.equals("NewReplicaSetAvailable")
+          && !reason.equals("ProgressDeadlineExceeded")
+          && !c.path("lastUpdateTime").asText("").isEmpty()) {
+        Instant due =
+            Instant.parse(c.path("lastUpdateTime").asText()).plusSeconds(deadline.asLong());
+        Duration until = Duration.between(now, due).plusMillis(100);
+        Duration wait = until.isNegative() ? Duration.ofMillis(100) : until;
+        next = next.isPresent() && next.get().compareTo(wait) < 0 ? next : Optional.of(wait);
+      }
+    }
+    return next;
   }
 
   private CompletionStage<List<JsonNode>> claim(ObjectNode deployment, List<StoredObject> items) {

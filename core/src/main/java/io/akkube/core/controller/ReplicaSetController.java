@@ -12,8 +12,10 @@ import io.akkube.core.store.ObjectStore;
 import io.akkube.core.store.StoredObject;
 import io.akkube.core.store.WriteOptions;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
@@ -51,7 +53,7 @@ public final class ReplicaSetController implements Controller {
   }
 
   @Override
-  public CompletionStage<Void> reconcile(ObjectNode owner) {
+  public CompletionStage<Optional<Duration>> reconcile(ObjectNode owner) {
     String ns = Json.namespace(owner);
     return store
         .list(ResourceTypes.PODS, ListOptions.inNamespace(ns))
@@ -62,7 +64,13 @@ public final class ReplicaSetController implements Controller {
               return claim(owner, plan)
                   .thenCompose(active -> manage(owner, plan).thenApply(f -> new Pass(active, f)));
             })
-        .thenCompose(pass -> writeStatus(owner, pass));
+        .thenCompose(
+            pass ->
+                writeStatus(owner, pass)
+                    .thenApply(
+                        v ->
+                            ReplicaSetSync.nextAvailability(
+                                owner, pass.active(), clock.instant())));
   }
 
   private record Pass(List<JsonNode> active, String failure) {}

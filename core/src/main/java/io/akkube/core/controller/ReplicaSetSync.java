@@ -8,11 +8,13 @@ import io.akkube.core.api.ResourceType;
 import io.akkube.core.api.ResourceTypes;
 import io.akkube.core.object.ObjectLifecycle;
 import io.akkube.core.selection.LabelSelector;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 /**
@@ -209,6 +211,29 @@ public final class ReplicaSetSync {
     return minReadySeconds > 0
         && status.path("readyReplicas").asInt() == replicas(owner)
         && status.path("availableReplicas").asInt() != replicas(owner);
+  }
+
+  /**
+   * How long until the first ready pod that is not yet available (minReadySeconds) becomes
+   * available: the owner looks again then. Empty when none is waiting.
+   */
+  public static Optional<Duration> nextAvailability(
+      JsonNode owner, List<JsonNode> active, Instant now) {
+    long minReadySeconds = owner.path("spec").path("minReadySeconds").asLong(0);
+    if (minReadySeconds == 0) {
+      return Optional.empty();
+    }
+    Optional<Instant> next = Optional.empty();
+    for (JsonNode pod : active) {
+      Optional<Instant> readySince = PodReadiness.readySince(pod);
+      if (readySince.isEmpty() || PodReadiness.isAvailable(pod, minReadySeconds, now)) {
+        continue;
+      }
+      Instant at = readySince.get().plusSeconds(minReadySeconds);
+      next = next.isEmpty() || at.isBefore(next.get()) ? Optional.of(at) : next;
+    }
+    return next.map(at -> Duration.between(now, at).plusMillis(100))
+        .map(d -> d.isNegative() ? Duration.ofMillis(100) : d);
   }
 
   private static void putOrRemove(ObjectNode status, String field, long value) {

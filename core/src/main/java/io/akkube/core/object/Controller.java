@@ -1,6 +1,8 @@
 package io.akkube.core.object;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -13,7 +15,8 @@ public interface Controller {
 
   /**
    * One pass for the owner as currently published (resourceVersion set). Completes when the pass is
-   * done; a failed pass is retried.
+   * done, with when to look again if nothing changes before (a pod becoming available after
+   * minReadySeconds, a progress deadline); a failed pass is retried.
    */
-  CompletionStage<Void> reconcile(ObjectNode owner);
+  CompletionStage<Optional<Duration>> reconcile(ObjectNode owner);
 }

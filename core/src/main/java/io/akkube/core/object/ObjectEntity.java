@@ -27,6 +27,7 @@ import io.akkube.core.store.StoredObject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -73,7 +74,8 @@ public final class ObjectEntity
     RESYNC
   }
 
-  private record ReconcileDone(Throwable failure) implements Command {}
+  private record ReconcileDone(Optional<Duration> requeueAfter, Throwable failure)
+      implements Command {}
 
   private record AnnounceTimeout(long sequenceNr) implements Command {}
 
@@ -314,7 +316,8 @@ public final class ObjectEntity
     }
     context.pipeToSelf(
         wiring.controller().get().reconcile(published.object()),
-        (ok, failure) -> new ReconcileDone(failure));
+        (requeue, failure) ->
+            new ReconcileDone(requeue == null ? Optional.empty() : requeue, failure));
     return Effect().none();
   }
 
@@ -333,6 +336,8 @@ public final class ObjectEntity
       reconcileAgain = false;
       return requestReconcile();
     }
+    done.requeueAfter()
+        .ifPresent(after -> timers.startSingleTimer("requeue", ReconcileTick.RESYNC, after));
     return Effect().none();
   }
 

@@ -33,11 +33,13 @@ import io.akkube.core.store.StoredObject;
 import io.akkube.core.store.WatchEvent;
 import io.akkube.core.store.WatchOptions;
 import io.akkube.core.store.WriteOptions;
+import io.akkube.core.streams.PodStreams;
 import io.akkube.core.table.TableConvertor;
 import io.akkube.http.discovery.Discovery;
 import io.akkube.http.openapi.OpenApi;
 import io.akkube.http.openapi.UnknownFields;
 import io.akkube.http.protobuf.KubeProtobuf;
+import io.akkube.http.streams.PodStreamsApi;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -71,6 +73,7 @@ public final class ApiServer {
   private final BooleanSupplier ready;
   private final Clock clock;
   private final long maxBodyBytes;
+  private final PodStreamsApi podStreams;
 
   public ApiServer(
       ActorSystem<?> system,
@@ -79,6 +82,19 @@ public final class ApiServer {
       BooleanSupplier ready,
       Clock clock,
       long maxBodyBytes) {
+    this(system, store, bearerToken, ready, clock, maxBodyBytes, PodStreams.NONE);
+  }
+
+  /** With {@code podStreams} serving pods/{name}/log and pods/{name}/exec. */
+  public ApiServer(
+      ActorSystem<?> system,
+      ObjectStore store,
+      String bearerToken,
+      BooleanSupplier ready,
+      Clock clock,
+      long maxBodyBytes,
+      PodStreams podStreams) {
+    this.podStreams = new PodStreamsApi(system, podStreams, clock);
     this.system = system;
     this.store = store;
     this.token = bearerToken.getBytes(StandardCharsets.UTF_8);
@@ -329,6 +345,11 @@ public final class ApiServer {
     if ("scale".equals(sub) && type.subresources().contains("scale")) {
       return scale(request, query, target, method);
     }
+    // --- pods/{name}/log and pods/{name}/exec (issue 3): served by the pod's node agent ---
+    if (type.equals(ResourceTypes.PODS) && PodStreamsApi.serves(sub)) {
+      return podStreams.handle(request, query, target.namespace(), target.name(), sub);
+    }
+    // --- end pods/{name}/log and exec ---
     if (sub != null && !(sub.equals("status") && type.hasStatus())) {
       return done(Responses.status(notFoundPath(request.getUri().path())));
     }

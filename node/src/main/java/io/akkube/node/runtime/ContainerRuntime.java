@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -59,6 +60,16 @@ public interface ContainerRuntime {
 
   /** Containers this runtime knows to be alive (including ones started by an earlier agent). */
   List<ContainerHandle> running();
+
+  /**
+   * Starts {@code command} in the container's namespaces and environment with pipes to the caller
+   * ({@code kubectl exec}); with {@code tty} on a pseudo-terminal, whose output then carries
+   * stderr too. Empty when the container does not run or this runtime cannot.
+   */
+  default Optional<ExecProcess> startExec(
+      ContainerHandle handle, List<String> command, boolean tty) {
+    return Optional.empty();
+  }
 
   /**
    * Every container this runtime holds a record of, alive or ended (an agent that restarts adopts
@@ -117,4 +128,14 @@ public interface ContainerRuntime {
 
   /** An exec's exit code and combined output (truncated). */
   record ExecResult(int exitCode, String output, boolean timedOut) {}
+
+  /** A started interactive exec: its process (streams, exit) and its terminal, if any. */
+  record ExecProcess(Process process, TerminalSize terminal) {}
+
+  /** Resizes an exec's terminal. */
+  interface TerminalSize {
+    TerminalSize NONE = (width, height) -> {};
+
+    void set(int width, int height);
+  }
 }

@@ -209,12 +209,25 @@ public final class ProcessRuntime implements ContainerRuntime {
         }
       }
       script.append("hostname ").append(quote(config.hostname())).append(" 2>/dev/null\n");
+      // /etc/hostname shows the pod's host name, as the kubelet's mount of it does
+      Path hostnameFile = stateDir.resolve("sandboxes").resolve(config.podUid());
+      try {
+        if (Files.exists(hostnameFile)) {
+          hostnameFile = Path.of(Files.readString(hostnameFile).trim()).resolve("hostname");
+          script
+              .append("mount --bind ")
+              .append(quote(hostnameFile.toString()))
+              .append(" /etc/hostname 2>/dev/null\n");
+        }
+      } catch (IOException e) {
+        log.debug("no hostname file for pod {}: {}", config.podUid(), e.toString());
+      }
     }
     if (!config.workingDir().isEmpty()) {
       script.append("cd ").append(quote(config.workingDir())).append(" || exit 128\n");
     }
     script
-        .append("\"$@\" </dev/null &\n")
+        .append(LogWriter.startCommand(dir))
         .append("wait $!\n")
         .append("echo $? > ")
         .append(quote(exitFile + ".tmp"))
@@ -222,7 +235,8 @@ public final class ProcessRuntime implements ContainerRuntime {
         .append(quote(exitFile + ".tmp"))
         .append(' ')
         .append(quote(exitFile.toString()))
-        .append('\n');
+        .append('\n')
+        .append(LogWriter.drain());
     List<String> argv = new ArrayList<>();
     if (isolate) {
       argv.addAll(
@@ -314,18 +328,18 @@ public final class ProcessRuntime implements ContainerRuntime {
     }
   }
 
-  @Override
-  public ExecResult exec(ContainerHandle handle, List<String> command, Duration timeout) {
+  /** The command in the container's namespaces, workingDir and environment; empty if it ended. */
+  private Optional<ProcessBuilder> execBuilder(ContainerHandle handle, List<String> command) {
     Record record = records.get(handle.id());
     Optional<ProcessHandle> outer = alive(handle);
     if (record == null || outer.isEmpty()) {
-      return new ExecResult(-1, "container is not running", false);
+      return Optional.empty();
     }
     List<String> argv = new ArrayList<>();
     if (isolate) {
       Optional<ProcessHandle> wrapper = outer.get().children().findFirst();
       if (wrapper.isEmpty()) {
-        return new ExecResult(-1, "container is not running", false);
+        return Optional.empty();
       }
       argv.addAll(
           List.of(
@@ -342,11 +356,41 @@ public final class ProcessRuntime implements ContainerRuntime {
         List.of(
             "sh", "-c", wd.isEmpty() ? "exec \"$@\"" : "cd " + quote(wd) + "; exec \"$@\"", "sh"));
     argv.addAll(command);
-    ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true);
+    ProcessBuilder builder = new ProcessBuilder(argv);
     builder.environment().clear();
     builder.environment().put("PATH", DEFAULT_PATH);
     builder.environment().put("HOSTNAME", record.config.hostname());
     builder.environment().putAll(record.config.env());
+    return Optional.of(builder);
+  }
+
+  @Override
+  public Optional<ExecProcess> startExec(
+      ContainerHandle handle, List<String> command, boolean tty) {
+    Optional<ProcessBuilder> prepared = execBuilder(handle, command);
+    if (prepared.isEmpty()) {
+      return Optional.empty();
+    }
+    ProcessBuilder builder = prepared.get();
+    if (tty) {
+      builder.command(Pty.wrap(builder.command())).redirectErrorStream(true);
+      builder.environment().putIfAbsent("TERM", "xterm");
+    }
+    try {
+      Process p = builder.start();
+      return Optional.of(new ExecProcess(p, tty ? Pty.of(p) : TerminalSize.NONE));
+    } catch (IOException e) {
+      throw new IllegalStateException("failed to exec " + command.get(0) + ": " + e.getMessage());
+    }
+  }
+
+  @Override
+  public ExecResult exec(ContainerHandle handle, List<String> command, Duration timeout) {
+    Optional<ProcessBuilder> prepared = execBuilder(handle, command);
+    if (prepared.isEmpty()) {
+      return new ExecResult(-1, "container is not running", false);
+    }
+    ProcessBuilder builder = prepared.get().redirectErrorStream(true);
     builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     try {
       Process p = builder.start();

@@ -2,6 +2,7 @@ package io.akkube.node.runtime.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.akkube.node.runtime.ContainerLogFormat;
 import io.akkube.node.runtime.ContainerRuntime.ContainerConfig;
 import io.akkube.node.runtime.ContainerRuntime.ContainerExit;
 import io.akkube.node.runtime.ContainerRuntime.ContainerHandle;
@@ -61,7 +62,8 @@ class ProcessRuntimeTest {
   void exitCodeAndLogFile() throws Exception {
     ContainerHandle h = runtime.start(config("c", List.of(), "sh", "-c", "echo $GREETING; exit 3"));
     assertThat(await(h).exitCode()).isEqualTo(3);
-    assertThat(Files.readString(state.resolve("pod1/logs/c/0.log"))).isEqualTo("hello\n");
+    assertThat(ContainerLogFormat.printed(Files.readAllBytes(state.resolve("pod1/logs/c/0.log"))))
+        .isEqualTo("hello\n");
   }
 
   @Test
