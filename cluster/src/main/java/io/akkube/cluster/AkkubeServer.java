@@ -3,7 +3,6 @@ package io.akkube.cluster;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
-import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.Props;
 import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.javadsl.Behaviors;
@@ -24,7 +23,6 @@ import com.typesafe.config.Config;
 import io.akkube.cluster.gc.GarbageCollector;
 import io.akkube.cluster.namespace.NamespaceController;
 import io.akkube.cluster.revision.RevisionLog;
-import io.akkube.cluster.streams.NodeStreamsRouter;
 import io.akkube.cluster.store.ShardedObjectStore;
 import io.akkube.cluster.watch.WatchCache;
 import io.akkube.core.api.ApiException;
@@ -39,11 +37,8 @@ import io.akkube.core.object.RevisionProtocol;
 import io.akkube.core.store.WriteOptions;
 import io.akkube.http.api.ApiServer;
 import io.akkube.node.NodeRegistration;
-import io.akkube.node.runtime.ContainerRuntime;
-import io.akkube.node.streams.NodePodStreams;
 import io.akkube.persistence.JournalSetup;
 import io.akkube.persistence.ObjectJournal;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -85,8 +80,9 @@ public final class AkkubeServer {
     return store;
   }
 
+  /** The API's port; -1 on a worker-only member (no API). */
   public int apiPort() {
-    return binding.localAddress().getPort();
+    return binding == null ? -1 : binding.localAddress().getPort();
   }
 
   public boolean isReady() {
@@ -114,7 +110,12 @@ public final class AkkubeServer {
       javax.net.ssl.SSLContext tls)
       throws Exception {
     Cluster cluster = Cluster.get(system);
-    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    // With seed nodes Akka joins them; without, this member starts a cluster of its own.
+    if (config.getStringList("akka.cluster.seed-nodes").isEmpty()) {
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    }
+    // A worker-only member serves no API; sharding and singletons are proxies there (their role).
+    boolean controlPlane = cluster.selfMember().hasRole("control-plane");
     JournalSetup.createSchema(system).toCompletableFuture().get(60, TimeUnit.SECONDS);
 
     Config akkube = config.getConfig("akkube");
@@ -177,8 +178,6 @@ public final class AkkubeServer {
     }
 
     AtomicBoolean ready = new AtomicBoolean();
-    // pods/{name}/log and exec: forwarded to the agent of the pod's node (registered below)
-    NodeStreamsRouter podStreams = new NodeStreamsRouter(store);
     ApiServer api =
         new ApiServer(
             system,
@@ -186,38 +185,31 @@ public final class AkkubeServer {
             bearerToken,
             ready::get,
             clock,
-            akkube.getBytes("api.max-request-bytes"),
-            podStreams);
+            akkube.getBytes("api.max-request-bytes"));
     ServerBinding binding =
-        Http.get(system)
-            .newServerAt(akkube.getString("api.bind"), akkube.getInt("api.port"))
-            .enableHttps(akka.http.javadsl.ConnectionContext.httpsServer(tls))
-            .bind(api::handle)
-            .toCompletableFuture()
-            .get(30, TimeUnit.SECONDS);
-    binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
-
-    createBuiltInNamespaces(store);
+        !controlPlane
+            ? null
+            : Http.get(system)
+                .newServerAt(akkube.getString("api.bind"), akkube.getInt("api.port"))
+                .enableHttps(akka.http.javadsl.ConnectionContext.httpsServer(tls))
+                .bind(api::handle)
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
+    if (controlPlane) {
+      binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
+      createBuiltInNamespaces(store);
+    }
     new NodeRegistration(store, nodeName, akkube.getString("api.bind"))
         .register(clock.instant())
         .toCompletableFuture()
         .get(60, TimeUnit.SECONDS);
     // --- node agent (issue 3, node module): runs the pods bound to this machine's Node ---
     if (akkube.getBoolean("node.enabled")) {
-      Config node = akkube.getConfig("node");
-      ContainerRuntime runtime = io.akkube.node.NodeAgent.processRuntime(node);
       system.systemActorOf(
           io.akkube.node.NodeAgent.fromConfig(
-              store, node, runtime, nodeName, akkube.getString("api.bind"), clock),
+              store, akkube.getConfig("node"), nodeName, akkube.getString("api.bind"), clock),
           "node-agent",
           Props.empty());
-      podStreams.register(
-          nodeName,
-          NodePodStreams.forNode(
-              store,
-              runtime,
-              Path.of(node.getString("state-dir")),
-              system.dispatchers().lookup(DispatcherSelector.blocking())));
     }
     // --- end node agent ---
     // --- scheduling (issue 4): scheduler, taint eviction, disruption budgets, hollow nodes ---

@@ -27,7 +27,12 @@ import picocli.CommandLine.Option;
     name = "akkube",
     mixinStandardHelpOptions = true,
     description = "A container orchestrator that speaks the Kubernetes API.",
-    subcommands = {Main.Up.class, io.akkube.cluster.bench.BenchCommand.class})
+    subcommands = {
+      Main.Up.class,
+      io.akkube.cluster.bench.BenchCommand.class,
+      io.akkube.cluster.cassandra.CassandraCommand.class,
+      io.akkube.cluster.cassandra.MigrateCommand.class
+    })
 public final class Main implements Callable<Integer> {
 
   public static void main(String[] args) {
@@ -91,6 +96,91 @@ public final class Main implements Callable<Integer> {
 
     // --- end hollow nodes ---
 
+    // --- cluster journal and roles (issue 7) ---
+    @Option(
+        names = "--journal",
+        description = "h2 (embedded file database) or cassandra (default: ${DEFAULT-VALUE}).")
+    String journal = "h2";
+
+    @picocli.CommandLine.Mixin io.akkube.cluster.cassandra.CassandraJournalOptions cassandra;
+
+    @Option(
+        names = "--roles",
+        split = ",",
+        description = "control-plane, worker or both (default: control-plane,worker).")
+    List<String> roles = List.of("control-plane", "worker");
+
+    @Option(
+        names = "--node-address",
+        description =
+            "Address (host[:port], port 2552 by default) other members reach this one at.")
+    String nodeAddress;
+
+    @Option(
+        names = "--seed-nodes",
+        split = ",",
+        description = "Members to join, host[:port] (default: none, this member starts a cluster).")
+    List<String> seedNodes = List.of();
+
+    /** H2 under the data directory, or Cassandra (schema prepared before the system starts). */
+    private Config journalConfig() {
+      return switch (journal) {
+        case "h2" -> JournalSetup.h2(dataDir);
+        case "cassandra" -> {
+          var settings = cassandra.settings();
+          String firstTimeBucket =
+              io.akkube.persistence.CassandraSchema.prepare(settings, java.time.Clock.systemUTC());
+          yield JournalSetup.cassandra(settings, firstTimeBucket);
+        }
+        default ->
+            throw new IllegalArgumentException(
+                "--journal: unsupported value \"" + journal + "\": h2 or cassandra");
+      };
+    }
+
+    /** Roles, remoting address and seed nodes (DESIGN.md §9). */
+    private Config memberConfig() {
+      for (String role : roles) {
+        if (!role.equals("control-plane") && !role.equals("worker")) {
+          throw new IllegalArgumentException(
+              "--roles: unsupported value \"" + role + "\": control-plane, worker or both");
+        }
+      }
+      Config member =
+          ConfigFactory.empty()
+              .withValue("akka.cluster.roles", ConfigValueFactory.fromIterable(roles))
+              .withValue(
+                  "akka.cluster.seed-nodes",
+                  ConfigValueFactory.fromIterable(
+                      seedNodes.stream().map(seed -> "akka://akkube@" + withPort(seed)).toList()))
+              // the node agent runs on workers only
+              .withValue(
+                  "akkube.node.enabled", ConfigValueFactory.fromAnyRef(roles.contains("worker")));
+      if (nodeAddress != null) {
+        String[] hostPort = withPort(nodeAddress).split(":");
+        member =
+            member
+                .withValue(
+                    "akka.remote.artery.canonical.hostname",
+                    ConfigValueFactory.fromAnyRef(hostPort[0]))
+                .withValue(
+                    "akka.remote.artery.canonical.port",
+                    ConfigValueFactory.fromAnyRef(Integer.parseInt(hostPort[1])));
+      }
+      return member;
+    }
+
+    private static String withPort(String hostPort) {
+      String s = hostPort.trim();
+      if (!s.matches("[A-Za-z0-9.-]+(:[0-9]{1,5})?")) {
+        throw new IllegalArgumentException(
+            "invalid address \"" + hostPort + "\": expected host or host:port");
+      }
+      return s.contains(":") ? s : s + ":2552";
+    }
+
+    // --- end cluster journal and roles ---
+
     @Override
     public Integer call() throws Exception {
       Files.createDirectories(dataDir);
@@ -111,7 +201,8 @@ public final class Main implements Callable<Integer> {
                           "cpu", hollowNodeCpu,
                           "memory", hollowNodeMemory,
                           "pods", Integer.toString(hollowNodePods))))
-              .withFallback(JournalSetup.h2(dataDir))
+              .withFallback(memberConfig())
+              .withFallback(journalConfig())
               .withFallback(ConfigFactory.parseResources("akkube.conf"))
               .withFallback(ConfigFactory.load())
               .resolve();
@@ -121,11 +212,13 @@ public final class Main implements Callable<Integer> {
               new java.util.LinkedHashSet<>(List.of("127.0.0.1", hostForUrl(bind))),
               java.util.Set.of("localhost", node));
       AkkubeServer server = AkkubeServer.start(config, token, node, tls.serverContext());
-      String url = "https://" + hostForUrl(bind) + ":" + server.apiPort();
-      Path kubeconfig = dataDir.toAbsolutePath().resolve("kubeconfig");
-      Kubeconfig.write(kubeconfig, url, tls.certificatePem(), token);
-      System.out.println("export KUBECONFIG=" + kubeconfig);
-      awaitReady(url, tls);
+      if (roles.contains("control-plane")) { // a worker serves no API (issue 7)
+        String url = "https://" + hostForUrl(bind) + ":" + server.apiPort();
+        Path kubeconfig = dataDir.toAbsolutePath().resolve("kubeconfig");
+        Kubeconfig.write(kubeconfig, url, tls.certificatePem(), token);
+        System.out.println("export KUBECONFIG=" + kubeconfig);
+        awaitReady(url, tls);
+      }
       System.out.println("akkube is ready");
       System.out.flush();
       server.system().getWhenTerminated().toCompletableFuture().get();

@@ -69,7 +69,15 @@ public final class DeploymentController implements Controller {
         .thenCompose(
             result ->
                 apply(deployment, result)
-                    .thenApply(v -> lookAgain(deployment, result.status(), clock.instant())));
+                    .thenApply(
+                        v ->
+                            lookAgain(
+                                deployment,
+                                // null: the status did not change
+                                result.status() != null
+                                    ? result.status()
+                                    : deployment.path("status"),
+                                clock.instant())));
   }
 
   /**
@@ -77,7 +85,7 @@ public final class DeploymentController implements Controller {
    * available after minReadySeconds, or to declare ProgressDeadlineExceeded on time.
    */
   static Optional<Duration> lookAgain(JsonNode deployment, JsonNode status, Instant now) {
-    if (status == null || deployment.path("spec").path("paused").asBoolean(false)) {
+    if (deployment.path("spec").path("paused").asBoolean(false)) {
       return Optional.empty();
     }
     Optional<Duration> next = Optional.empty();
