@@ -36,6 +36,7 @@ import picocli.CommandLine.Option;
 public final class Main implements Callable<Integer> {
 
   public static void main(String[] args) {
+    useCommonPoolForAsyncStages();
     int code = new CommandLine(new Main()).execute(args);
     if (code != 0) {
       System.exit(code);
@@ -46,6 +47,20 @@ public final class Main implements Callable<Integer> {
   public Integer call() {
     new CommandLine(this).usage(System.out);
     return 0;
+  }
+
+  /**
+   * Below 3 cores the JDK's common pool has parallelism 1, and CompletableFuture then runs every
+   * async stage on a new thread. Akka's ask answers are Scala CompletableFutures whose thenApply is
+   * thenApplyAsync, so on 2 cores each API request started several threads (docs/PERFORMANCE.md,
+   * api-create profile). Must run before anything touches the common pool.
+   */
+  public static void useCommonPoolForAsyncStages() {
+    String key = "java.util.concurrent.ForkJoinPool.common.parallelism";
+    if (System.getProperty(key) == null) {
+      int cores = Runtime.getRuntime().availableProcessors();
+      System.setProperty(key, Integer.toString(Math.max(2, cores - 1)));
+    }
   }
 
   /** {@code akkube up}: one member, by default the embedded single-node control plane + worker. */
