@@ -12,7 +12,14 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Run a benchmark against an in-process akkube on loopback.",
-    subcommands = {BenchCommand.Schedule.class})
+    subcommands = {
+      BenchCommand.Schedule.class,
+      // issue 9 (ScenarioCommands.java):
+      ScenarioCommands.ApiCreate.class,
+      ScenarioCommands.Watch.class,
+      ScenarioCommands.Recover.class,
+      ScenarioCommands.Footprint.class
+    })
 public final class BenchCommand implements Callable<Integer> {
 
   @Override
