@@ -3,6 +3,7 @@ package io.akkube.cluster;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.Props;
 import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.javadsl.Behaviors;
@@ -23,6 +24,7 @@ import com.typesafe.config.Config;
 import io.akkube.cluster.gc.GarbageCollector;
 import io.akkube.cluster.namespace.NamespaceController;
 import io.akkube.cluster.revision.RevisionLog;
+import io.akkube.cluster.streams.NodeStreamsRouter;
 import io.akkube.cluster.store.ShardedObjectStore;
 import io.akkube.cluster.watch.WatchCache;
 import io.akkube.core.api.ApiException;
@@ -37,8 +39,11 @@ import io.akkube.core.object.RevisionProtocol;
 import io.akkube.core.store.WriteOptions;
 import io.akkube.http.api.ApiServer;
 import io.akkube.node.NodeRegistration;
+import io.akkube.node.runtime.ContainerRuntime;
+import io.akkube.node.streams.NodePodStreams;
 import io.akkube.persistence.JournalSetup;
 import io.akkube.persistence.ObjectJournal;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -178,6 +183,8 @@ public final class AkkubeServer {
     }
 
     AtomicBoolean ready = new AtomicBoolean();
+    // pods/{name}/log and exec: forwarded to the agent of the pod's node (registered below)
+    NodeStreamsRouter podStreams = new NodeStreamsRouter(store);
     ApiServer api =
         new ApiServer(
             system,
@@ -185,7 +192,8 @@ public final class AkkubeServer {
             bearerToken,
             ready::get,
             clock,
-            akkube.getBytes("api.max-request-bytes"));
+            akkube.getBytes("api.max-request-bytes"),
+            podStreams);
     ServerBinding binding =
         !controlPlane
             ? null
@@ -205,11 +213,20 @@ public final class AkkubeServer {
         .get(60, TimeUnit.SECONDS);
     // --- node agent (issue 3, node module): runs the pods bound to this machine's Node ---
     if (akkube.getBoolean("node.enabled")) {
+      Config node = akkube.getConfig("node");
+      ContainerRuntime runtime = io.akkube.node.NodeAgent.processRuntime(node);
       system.systemActorOf(
           io.akkube.node.NodeAgent.fromConfig(
-              store, akkube.getConfig("node"), nodeName, akkube.getString("api.bind"), clock),
+              store, node, runtime, nodeName, akkube.getString("api.bind"), clock),
           "node-agent",
           Props.empty());
+      podStreams.register(
+          nodeName,
+          NodePodStreams.forNode(
+              store,
+              runtime,
+              Path.of(node.getString("state-dir")),
+              system.dispatchers().lookup(DispatcherSelector.blocking())));
     }
     // --- end node agent ---
     // --- scheduling (issue 4): scheduler, taint eviction, disruption budgets, hollow nodes ---
