@@ -88,6 +88,14 @@ public final class Main implements Callable<Integer> {
         description = "Name of this machine's Node (default: the host name).")
     String nodeName;
 
+    // --- static pods (issue 3) ---
+    @Option(
+        names = "--pod-manifest-path",
+        description = "Directory of static pod manifests this node runs (default: none).")
+    Path podManifestPath;
+
+    // --- end static pods ---
+
     // --- hollow nodes (issue 4) ---
     @Option(
         names = "--hollow-nodes",
@@ -203,6 +211,10 @@ public final class Main implements Callable<Integer> {
       String node = nodeName != null ? nodeName : hostName();
       Config config =
           ConfigFactory.empty()
+              .withValue(
+                  "akkube.node.pod-manifest-path",
+                  ConfigValueFactory.fromAnyRef(
+                      podManifestPath == null ? "" : podManifestPath.toAbsolutePath().toString()))
               .withValue(
                   "akkube.data-dir",
                   ConfigValueFactory.fromAnyRef(dataDir.toAbsolutePath().toString()))

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +34,7 @@ public final class EventRecorder {
   private final String host;
   private final Clock clock;
   private final Map<String, CompletionStage<ObjectNode>> series = new ConcurrentHashMap<>();
+  private final AtomicLong lastNanos = new AtomicLong();
 
   public EventRecorder(ObjectStore store, String host, Clock clock) {
     this(store, "kubelet", host, clock);
@@ -80,6 +82,16 @@ public final class EventRecorder {
         });
   }
 
+  /**
+   * client-go names an Event {@code <object>.<%x of UnixNano>}; this clock may tick coarser than a
+   * nanosecond, so two events of one pod in the same tick would collide: never hand out the same
+   * (or an earlier) value twice.
+   */
+  private long uniqueNanos(Instant now) {
+    long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    return lastNanos.accumulateAndGet(nanos, (last, next) -> Math.max(last + 1, next));
+  }
+
   /** Forgets the aggregation state of a pod that is gone. */
   public void forget(String podUid) {
     series.keySet().removeIf(k -> k.startsWith(podUid + "\u0000"));
@@ -92,12 +104,7 @@ public final class EventRecorder {
     event.put("apiVersion", "v1");
     event.put("kind", "Event");
     ObjectNode meta = event.putObject("metadata");
-    meta.put(
-        "name",
-        Json.name(pod)
-            + "."
-            + Long.toHexString(
-                now.getEpochSecond() * 1_000_000_000L + now.getNano() + System.nanoTime() % 1000));
+    meta.put("name", Json.name(pod) + "." + Long.toHexString(uniqueNanos(now)));
     meta.put("namespace", ns);
     ObjectNode involved = event.putObject("involvedObject");
     involved.put("kind", "Pod");

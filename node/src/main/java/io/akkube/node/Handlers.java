@@ -46,7 +46,8 @@ final class Handlers {
       }
       ContainerRuntime.ExecResult r = runtime.exec(handle, command, timeout);
       if (r.timedOut()) {
-        return new Outcome(false, "command " + command + " timed out");
+        // the CRI's ExecSync timeout error, as the kubelet reports it
+        return new Outcome(false, "command " + goQuote(String.join(" ", command)) + " timed out");
       }
       return new Outcome(r.exitCode() == 0, r.output().strip());
     }
@@ -123,6 +124,11 @@ final class Handlers {
       }
     }
     return -1;
+  }
+
+  /** Go's %q for the plain strings a command line holds. */
+  static String goQuote(String s) {
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 
   private static String reason(IOException e) {

@@ -8,27 +8,37 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.stream.javadsl.Sink;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.akkube.core.api.Json;
 import io.akkube.core.api.ResourceTypes;
+import io.akkube.core.store.DeleteOptions;
 import io.akkube.core.store.ListOptions;
 import io.akkube.core.store.ListResult;
 import io.akkube.core.store.ObjectStore;
-import io.akkube.core.store.StoredObject;
 import io.akkube.core.store.WatchEvent;
 import io.akkube.core.store.WatchOptions;
+import io.akkube.core.store.WriteOptions;
 import io.akkube.node.runtime.ContainerRuntime;
 import io.akkube.node.runtime.ContainerRuntime.ContainerHandle;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -38,6 +48,8 @@ import java.util.concurrent.Executors;
  * pod uid, and kills what runs here for pods the API no longer has.
  */
 public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
+
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(NodeAgent.class);
 
   public sealed interface Command {}
 
@@ -53,9 +65,42 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
 
   private record WorkerStopped(String uid) implements Command {}
 
-  /** Settings of one agent (config {@code akkube.node}). */
+  /** Time to read the static pod manifests again (a file changed, or the periodic check). */
+  private record ScanManifests() implements Command {}
+
+  private record MirrorWritten(String uid, Throwable failure) implements Command {}
+
+  /**
+   * Settings of one agent (config {@code akkube.node}).
+   *
+   * @param podManifestPath the static pods' directory, or empty
+   * @param fileCheckFrequency how often that directory is read even without a change notice
+   * @param volumeRefresh how often configMap, secret and downwardAPI volume files are refreshed
+   */
   public record Settings(
-      String nodeName, String address, Path stateDir, Backoff backoff, Duration statusDelay) {}
+      String nodeName,
+      String address,
+      Path stateDir,
+      Backoff backoff,
+      Duration statusDelay,
+      Optional<Path> podManifestPath,
+      Duration fileCheckFrequency,
+      Duration volumeRefresh) {
+
+    /** An agent without static pods, refreshing volumes every minute as the kubelet does. */
+    public Settings(
+        String nodeName, String address, Path stateDir, Backoff backoff, Duration statusDelay) {
+      this(
+          nodeName,
+          address,
+          stateDir,
+          backoff,
+          statusDelay,
+          Optional.empty(),
+          Duration.ofSeconds(20),
+          Duration.ofMinutes(1));
+    }
+  }
 
   private final TimerScheduler<Command> timers;
   private final ObjectStore store;
@@ -66,6 +111,24 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   private final Set<String> stopping = new HashSet<>();
   private Map<String, List<ContainerHandle>> adoptable = new HashMap<>();
   private long watchGeneration;
+
+  /** The newest object of every pod a worker runs (admission counts their ports). */
+  private final Map<String, ObjectNode> pods = new HashMap<>();
+
+  /** Pods admission turned away: they hold no ports. */
+  private final Set<String> rejected = new HashSet<>();
+
+  /** Static pods from the manifest directory, by uid. */
+  private Map<String, ObjectNode> staticPods = new LinkedHashMap<>();
+
+  /** Mirror pods in the API, by namespace/name. */
+  private final Map<String, ObjectNode> mirrors = new HashMap<>();
+
+  /** Static pods whose mirror is being created or replaced. */
+  private final Set<String> mirrorWrites = new HashSet<>();
+
+  /** Mirrors are written only once the API's pods (and so its mirrors) have been listed. */
+  private boolean listed;
 
   /**
    * The agent of this machine with the process runtime, from config {@code akkube.node} (state-dir,
@@ -106,11 +169,26 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
             node.getDuration("backoff-initial"),
             node.getDuration("backoff-max"),
             node.getDuration("backoff-reset"));
+    String manifests = node.hasPath("pod-manifest-path") ? node.getString("pod-manifest-path") : "";
     return create(
         store,
         runtime,
-        new Settings(nodeName, address, stateDir, backoff, node.getDuration("status-delay")),
+        new Settings(
+            nodeName,
+            address,
+            stateDir,
+            backoff,
+            node.getDuration("status-delay"),
+            manifests.isBlank()
+                ? Optional.empty()
+                : Optional.of(Path.of(manifests).toAbsolutePath()),
+            duration(node, "file-check-frequency", Duration.ofSeconds(20)),
+            duration(node, "volume-refresh", Duration.ofMinutes(1))),
         clock);
+  }
+
+  private static Duration duration(com.typesafe.config.Config c, String path, Duration fallback) {
+    return c.hasPath(path) ? c.getDuration(path) : fallback;
   }
 
   public static Behavior<Command> create(
@@ -168,10 +246,22 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
             settings.stateDir().resolve("pods"),
             settings.backoff(),
             settings.statusDelay(),
+            settings.volumeRefresh(),
             clock);
-    for (ContainerHandle h : runtime.running()) {
+    for (ContainerHandle h : runtime.containers()) {
       adoptable.computeIfAbsent(h.podUid(), k -> new ArrayList<>()).add(h);
     }
+    // Static pods first: they are not in the API's list, and their running containers must be
+    // adopted, not killed as orphans, when that list arrives.
+    settings
+        .podManifestPath()
+        .ifPresent(
+            dir -> {
+              scanManifests();
+              watchManifests(dir, ctx.getSelf());
+              timers.startTimerWithFixedDelay(
+                  "manifests", new ScanManifests(), settings.fileCheckFrequency());
+            });
     ctx.pipeToSelf(
         registration.register(clock.instant()), (ok, failure) -> new Registered(failure));
   }
@@ -185,6 +275,8 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         .onMessage(Event.class, this::onEvent)
         .onMessage(WatchEnded.class, this::onWatchEnded)
         .onMessage(WorkerStopped.class, this::onWorkerStopped)
+        .onMessage(ScanManifests.class, m -> scanManifests())
+        .onMessage(MirrorWritten.class, this::onMirrorWritten)
         .build();
   }
 
@@ -219,11 +311,27 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
       timers.startSingleTimer(new Relist(), Duration.ofSeconds(1));
       return this;
     }
-    Set<String> present = new HashSet<>();
-    for (StoredObject item : m.result().items()) {
-      ObjectNode pod = item.object();
+    Set<String> present = new HashSet<>(staticPods.keySet());
+    Set<String> mirrorsListed = new HashSet<>();
+    // the kubelet admits pods in creation order: the older pod keeps a contested port
+    List<ObjectNode> items = new ArrayList<>();
+    m.result().items().forEach(item -> items.add(item.object()));
+    items.sort(
+        Comparator.comparing((ObjectNode p) -> Json.metaText(p, "creationTimestamp"))
+            .thenComparing(Json::name));
+    for (ObjectNode pod : items) {
+      if (StaticPods.isMirror(pod)) {
+        mirrorsListed.add(key(pod));
+        mirrorChanged(pod);
+        continue;
+      }
       present.add(Json.metaText(pod, "uid"));
       upsert(pod);
+    }
+    for (String key : List.copyOf(mirrors.keySet())) {
+      if (!mirrorsListed.contains(key)) {
+        mirrorGone(mirrors.get(key));
+      }
     }
     for (String uid : List.copyOf(workers.keySet())) {
       if (!present.contains(uid)) {
@@ -245,6 +353,8 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
       }
     }
     adoptable = new HashMap<>();
+    listed = true;
+    staticPods.values().forEach(this::syncMirror);
     watch(m.result().revision());
     return this;
   }
@@ -273,6 +383,14 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
 
   private Behavior<Command> onEvent(Event m) {
     WatchEvent e = m.event();
+    if (StaticPods.isMirror(e.object())) {
+      switch (e.type()) {
+        case "ADDED", "MODIFIED" -> mirrorChanged(e.object());
+        case "DELETED" -> mirrorGone(e.object());
+        default -> {}
+      }
+      return this;
+    }
     switch (e.type()) {
       case "ADDED", "MODIFIED" -> upsert(e.object());
       case "DELETED" -> remove(Json.metaText(e.object(), "uid"));
@@ -294,14 +412,43 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     }
     ActorRef<PodWorker.Command> worker = workers.get(uid);
     if (worker == null) {
+      Optional<PodStatusBuilder.Verdict> rejection = Optional.empty();
+      if (!PodAdmission.terminal(pod) && !pod.path("metadata").has("deletionTimestamp")) {
+        rejection = PodAdmission.admit(pod, portHolders(), runtime.containerPortsAreHostPorts());
+        rejection.ifPresent(
+            r -> {
+              rejected.add(uid);
+              getContext()
+                  .getLog()
+                  .info("node {}: pod {} rejected: {}", settings.nodeName(), key(pod), r.message());
+            });
+      }
       List<ContainerHandle> adopted = adoptable.getOrDefault(uid, List.of());
       adoptable.remove(uid);
-      worker = getContext().spawn(PodWorker.create(workerContext, pod, adopted), "pod-" + uid);
+      worker =
+          getContext()
+              .spawn(PodWorker.create(workerContext, pod, adopted, rejection), "pod-" + uid);
       getContext().watchWith(worker, new WorkerStopped(uid));
       workers.put(uid, worker);
+      pods.put(uid, pod);
       return;
     }
+    if (!StaticPods.isStatic(pod) || staticPods.containsKey(uid)) {
+      pods.put(uid, pod);
+    }
     worker.tell(new PodWorker.PodChanged(pod));
+  }
+
+  /** The pods whose ports are taken: admitted, running here, not finished. */
+  private List<ObjectNode> portHolders() {
+    List<ObjectNode> holders = new ArrayList<>();
+    pods.forEach(
+        (uid, pod) -> {
+          if (!rejected.contains(uid) && !PodAdmission.terminal(pod)) {
+            holders.add(pod);
+          }
+        });
+    return holders;
   }
 
   private void remove(String uid) {
@@ -314,6 +461,185 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   private Behavior<Command> onWorkerStopped(WorkerStopped m) {
     workers.remove(m.uid());
     stopping.remove(m.uid());
+    rejected.remove(m.uid());
+    ObjectNode pod = pods.remove(m.uid());
+    if (pod != null && StaticPods.isStatic(pod) && !staticPods.containsKey(m.uid())) {
+      deleteMirrorOf(pod);
+    }
     return this;
+  }
+
+  // ---- static pods --------------------------------------------------------------------------
+
+  private Behavior<Command> scanManifests() {
+    Path dir = settings.podManifestPath().orElseThrow();
+    Map<String, ObjectNode> found =
+        StaticPods.read(dir, settings.nodeName(), workerContext.clock().instant());
+    Map<String, ObjectNode> before = staticPods;
+    staticPods = found;
+    for (var e : before.entrySet()) {
+      if (!found.containsKey(e.getKey())) {
+        // the file went away (or changed): stop the pod as a deletion would, with its grace
+        ObjectNode gone = e.getValue().deepCopy();
+        ObjectNode meta = Json.meta(gone);
+        meta.put("deletionTimestamp", workerContext.clock().instant().toString());
+        meta.put(
+            "deletionGracePeriodSeconds",
+            gone.path("spec").path("terminationGracePeriodSeconds").asLong(30));
+        getContext()
+            .getLog()
+            .info("node {}: static pod {} removed", settings.nodeName(), key(gone));
+        upsert(gone);
+      }
+    }
+    for (var e : found.entrySet()) {
+      if (!before.containsKey(e.getKey())) {
+        getContext()
+            .getLog()
+            .info("node {}: static pod {} from {}", settings.nodeName(), key(e.getValue()), dir);
+        upsert(e.getValue());
+      }
+      syncMirror(e.getValue());
+    }
+    return this;
+  }
+
+  /** A daemon thread turns the directory's inotify notices into scans. */
+  private static void watchManifests(Path dir, ActorRef<Command> self) {
+    Thread t =
+        new Thread(
+            () -> {
+              try (WatchService watcher = dir.getFileSystem().newWatchService()) {
+                dir.register(
+                    watcher,
+                    StandardWatchEventKinds.ENTRY_CREATE,
+                    StandardWatchEventKinds.ENTRY_DELETE,
+                    StandardWatchEventKinds.ENTRY_MODIFY);
+                while (true) {
+                  WatchKey key = watcher.take();
+                  key.pollEvents();
+                  self.tell(new ScanManifests());
+                  if (!key.reset()) {
+                    return;
+                  }
+                }
+              } catch (IOException | RuntimeException e) {
+                log.info("static pod directory {} not watched ({}); read periodically", dir, e);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "static-pods-" + dir.getFileName());
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /**
+   * The kubelet keeps one mirror per static pod: created when missing, deleted and created again
+   * when it stands for another version of the pod or someone deleted it.
+   */
+  private void syncMirror(ObjectNode staticPod) {
+    String uid = Json.metaText(staticPod, "uid");
+    if (!listed
+        || mirrorWrites.contains(uid)
+        || !workers.containsKey(uid)
+        || stopping.contains(uid)) {
+      return;
+    }
+    ObjectNode mirror = mirrors.get(key(staticPod));
+    if (mirror != null
+        && StaticPods.mirrorHash(mirror).equals(uid)
+        && !mirror.path("metadata").has("deletionTimestamp")) {
+      workers.get(uid).tell(new PodWorker.MirrorChanged(mirror));
+      return;
+    }
+    mirrorWrites.add(uid);
+    String ns = Json.namespace(staticPod);
+    String name = Json.name(staticPod);
+    CompletionStage<?> replaced =
+        mirror == null
+            ? CompletableFuture.completedFuture(null)
+            : store
+                .delete(
+                    ResourceTypes.PODS,
+                    ns,
+                    name,
+                    new DeleteOptions(0L, Json.metaText(mirror, "uid"), null, null, false))
+                .handle((ok, failure) -> null);
+    CompletionStage<?> created =
+        replaced
+            .thenCompose(
+                ignored ->
+                    store
+                        .get(ResourceTypes.NODES, "", settings.nodeName())
+                        .handle((node, failure) -> node == null ? null : node.object()))
+            .thenCompose(
+                node ->
+                    store.create(
+                        ResourceTypes.PODS,
+                        ns,
+                        StaticPods.mirrorOf(staticPod, node),
+                        WriteOptions.DEFAULT));
+    getContext().pipeToSelf(created, (ok, failure) -> new MirrorWritten(uid, failure));
+  }
+
+  private Behavior<Command> onMirrorWritten(MirrorWritten m) {
+    mirrorWrites.remove(m.uid());
+    if (m.failure() != null) {
+      getContext()
+          .getLog()
+          .info(
+              "node {}: mirror pod of static pod {} not written (retried): {}",
+              settings.nodeName(),
+              m.uid(),
+              m.failure().toString());
+    }
+    return this;
+  }
+
+  private void mirrorChanged(ObjectNode mirror) {
+    mirrors.put(key(mirror), mirror);
+    reconcileMirror(mirror);
+  }
+
+  private void mirrorGone(ObjectNode mirror) {
+    ObjectNode known = mirrors.get(key(mirror));
+    if (known != null && Json.metaText(known, "uid").equals(Json.metaText(mirror, "uid"))) {
+      mirrors.remove(key(mirror));
+    }
+    reconcileMirror(mirror);
+  }
+
+  private void reconcileMirror(ObjectNode mirror) {
+    for (ObjectNode staticPod : staticPods.values()) {
+      if (key(staticPod).equals(key(mirror))) {
+        syncMirror(staticPod);
+        return;
+      }
+    }
+    // the mirror of no static pod of ours (its manifest went away): the kubelet deletes it
+    if (settings.podManifestPath().isPresent()
+        && !workers.containsKey(StaticPods.mirrorHash(mirror))
+        && mirrors.containsKey(key(mirror))) {
+      deleteMirrorOf(mirror);
+    }
+  }
+
+  private void deleteMirrorOf(ObjectNode pod) {
+    ObjectNode mirror = mirrors.get(key(pod));
+    if (mirror == null || staticPods.values().stream().anyMatch(p -> key(p).equals(key(pod)))) {
+      return; // a newer version of the pod keeps (and corrects) its mirror
+    }
+    store
+        .delete(
+            ResourceTypes.PODS,
+            Json.namespace(mirror),
+            Json.name(mirror),
+            new DeleteOptions(0L, Json.metaText(mirror, "uid"), null, null, false))
+        .exceptionally(failure -> null);
+  }
+
+  private static String key(JsonNode pod) {
+    return Json.namespace(pod) + "/" + Json.name(pod);
   }
 }

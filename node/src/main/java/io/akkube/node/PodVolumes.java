@@ -9,13 +9,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Sets up a pod's volumes under its directory (emptyDir, configMap, secret, downwardAPI) or checks
@@ -216,20 +219,36 @@ public final class PodVolumes {
             modes.put(k, defaultMode);
           });
     }
+    Set<Path> wanted = new HashSet<>();
     for (var e : files.entrySet()) {
       Path file = dir.resolve(e.getKey()).normalize();
       if (!file.startsWith(dir)) {
         continue;
       }
+      wanted.add(file);
+      Set<PosixFilePermission> perms = permissions(modes.get(e.getKey()));
+      if (Files.isRegularFile(file)
+          && Arrays.equals(Files.readAllBytes(file), e.getValue())
+          && Files.getPosixFilePermissions(file).equals(perms)) {
+        continue; // unchanged: a periodic refresh writes nothing
+      }
       Files.createDirectories(file.getParent());
       Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
       Files.write(tmp, e.getValue());
-      Files.setPosixFilePermissions(tmp, permissions(modes.get(e.getKey())));
+      Files.setPosixFilePermissions(tmp, perms);
       Files.move(
           tmp,
           file,
           java.nio.file.StandardCopyOption.REPLACE_EXISTING,
           java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+    // keys that left the source leave the volume
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.filter(Files::isRegularFile).toList()) {
+        if (!wanted.contains(p)) {
+          Files.deleteIfExists(p);
+        }
+      }
     }
   }
 

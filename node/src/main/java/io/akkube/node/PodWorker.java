@@ -60,7 +60,14 @@ public final class PodWorker extends AbstractBehavior<PodWorker.Command> {
       String container, String handleId, ProbeWorker.Kind kind, boolean success, String message)
       implements Command {}
 
+  /** The API's mirror of this static pod (its status is written there). */
+  public record MirrorChanged(ObjectNode mirror) implements Command {}
+
   private record Sync() implements Command {}
+
+  private record RefreshVolumes() implements Command {}
+
+  private record VolumesRefreshed(String error) implements Command {}
 
   private record VolumesReady(Map<String, Path> volumes, String error) implements Command {}
 
@@ -97,6 +104,7 @@ public final class PodWorker extends AbstractBehavior<PodWorker.Command> {
       Path podsDir,
       Backoff backoff,
       Duration statusDelay,
+      Duration volumeRefresh,
       Clock clock) {}
 
   /** One container of the pod. */
@@ -162,11 +170,24 @@ public final class PodWorker extends AbstractBehavior<PodWorker.Command> {
   private JsonNode lastWritten;
   private boolean limitsWarned;
 
+  /** A static pod (from a manifest file) has no API object of its own, only a mirror. */
+  private final boolean staticPod;
+
+  private ObjectNode mirror;
+
+  /** Turned away by the node's admission: never run, its status says only why. */
+  private final boolean rejected;
+
+  /**
+   * @param adopted containers of this pod the runtime still knows (after an agent restart)
+   * @param rejection the verdict of the node's admission, when it turned the pod away
+   */
   public static Behavior<Command> create(
-      Context ctx, ObjectNode pod, List<ContainerHandle> adopted) {
+      Context ctx, ObjectNode pod, List<ContainerHandle> adopted, Optional<Verdict> rejection) {
     return Behaviors.setup(
         context ->
-            Behaviors.withTimers(timers -> new PodWorker(context, timers, ctx, pod, adopted)));
+            Behaviors.withTimers(
+                timers -> new PodWorker(context, timers, ctx, pod, adopted, rejection)));
   }
 
   private PodWorker(
@@ -174,12 +195,14 @@ public final class PodWorker extends AbstractBehavior<PodWorker.Command> {
       TimerScheduler<Command> timers,
       Context ctx,
       ObjectNode pod,
-      List<ContainerHandle> adopted) {
+      List<ContainerHandle> adopted,
+      Optional<Verdict> rejection) {
     super(context);
     this.timers = timers;
     this.ctx = ctx;
     this.pod = pod;
     this.uid = Json.metaText(pod, "uid");
+    this.staticPod = StaticPods.isStatic(pod);
     this.podDir = ctx.podsDir().resolve(Json.namespace(pod) + "_" + Json.name(pod) + "_" + uid);
     String oldStart = Json.text(pod.path("status"), "startTime");
     this.startTime = oldStart.isEmpty() ? ctx.clock().instant() : Instant.parse(oldStart);
@@ -190,12 +213,30 @@ public final class PodWorker extends AbstractBehavior<PodWorker.Command> {
       appSlots.put(Json.text(c, "name"), new Slot(Json.text(c, "name"), c, false));
     }
     restoreFromStatus(adopted);
+    JsonNode oldStatus = pod.path("status");
+    rejected =
+        rejection.isPresent()
+            || (verdict.isPresent()
+                && !oldStatus.has("containerStatuses")
+                && Json.text(oldStatus, "message").startsWith("Pod was rejected: "));
+    if (rejection.isPresent() && verdict.isEmpty()) {
+      verdict = rejection;
+      Verdict r = rejection.get();
+      ctx.events()
+          .pod(
+              pod,
+              EventRecorder.WARNING,
+              r.reason(),
+              r.message().substring(r.message().indexOf(": ") + 2));
+    }
     long deadline = pod.path("spec").path("activeDeadlineSeconds").asLong(0);
     if (deadline > 0) {
       Duration left = Duration.between(ctx.clock().instant(), startTime.plusSeconds(deadline));
       timers.startSingleTimer(new DeadlineExceeded(), left.isNegative() ? Duration.ZERO : left);
     }
-    context.getSelf().tell(new Sync());
+    // as a change: a pod that is already being deleted goes straight to termination
+    context.getSelf().tell(new PodChanged(pod));
+    timers.startTimerWithFixedDelay("refresh-volumes", new RefreshVolumes(), ctx.volumeRefresh());
     markDirty();
   }
 
@@ -226,37 +267,42 @@ public final class PodWorker extends AbstractBehavior<PodWorker.Command> {
         }
       }
     }
+    // The newest record of each container is adopted: alive, it keeps running (no restart, no
+    // postStart again); ended while the agent was down, its completion reports how, and the
+    // restart that follows is counted. Anything older is a leftover: killed and forgotten.
     Map<String, ContainerHandle> newest = new HashMap<>();
     for (ContainerHandle h : adopted) {
       ContainerHandle seen = newest.get(h.containerName());
       if (seen == null || seen.attempt() < h.attempt()) {
         if (seen != null) {
-          ctx.runtime().signal(seen, Signal.KILL);
+          discard(seen);
         }
         newest.put(h.containerName(), h);
       } else {
-        ctx.runtime().signal(h, Signal.KILL);
+        discard(h);
       }
     }
     for (ContainerHandle h : newest.values()) {
-      Slot slot =
-          initSlots.containsKey(h.containerName())
-              ? initSlots.get(h.containerName())
-              : appSlots.get(h.containerName());
+      Slot slot = slot(h.containerName());
       if (slot == null) {
-        ctx.runtime().signal(h, Signal.KILL);
+        discard(h);
         continue;
       }
-      volumes = volumes == null ? new HashMap<>() : volumes;
       slot.everStarted = true;
+      // the status may predate the last start (written coalesced): the attempt number does not
+      slot.restartCount = Math.max(slot.restartCount, h.attempt());
       running(slot, h, false);
       getContext()
           .getLog()
           .info("pod {}: adopted container {} (pid {})", key(), slot.name, h.pid());
     }
-    if (volumes != null) {
-      volumes = null; // set up again (idempotent) so mounts for later starts are known
-    }
+  }
+
+  /** Kills a container nobody owns any more and lets the runtime forget it. */
+  private void discard(ContainerHandle h) {
+    ContainerRuntime runtime = ctx.runtime();
+    CompletableFuture.runAsync(() -> runtime.signal(h, Signal.KILL), ctx.blocking())
+        .thenCompose(ignored -> runtime.completion(h));
   }
 
   private static ContainerState.Terminated terminated(JsonNode t) {
@@ -278,6 +324,9 @@ public final class PodWorker extends AbstractBehavior<PodWorker.Command> {
     return newReceiveBuilder()
         .onMessage(PodChanged.class, this::onPodChanged)
         .onMessage(PodRemoved.class, m -> onRemoved())
+        .onMessage(MirrorChanged.class, this::onMirrorChanged)
+        .onMessage(RefreshVolumes.class, m -> refreshVolumes())
+        .onMessage(VolumesRefreshed.class, this::onVolumesRefreshed)
         .onMessage(Sync.class, m -> sync())
         .onMessage(VolumesReady.class, this::onVolumes)
         .onMessage(Started.class, this::onStarted)
@@ -297,6 +346,9 @@ public final class PodWorker extends AbstractBehavior<PodWorker.Command> {
   // ---- reconciling -------------------------------------------------------------------------
 
   private Behavior<Command> onPodChanged(PodChanged m) {
+    if (staticPod && !StaticPods.isStatic(m.pod())) {
+      return this;
+    }
     pod = m.pod();
     if (!terminating && pod.path("metadata").has("deletionTimestamp")) {
       long grace = pod.path("metadata").path("deletionGracePeriodSeconds").asLong(30);
@@ -324,7 +376,8 @@ public final class PodWorker extends AbstractBehavior<PodWorker.Command> {
       if (slot.handle != null || slot.starting) {
         return this;
       }
-      if (slot.state instanceof ContainerState.Terminated) {
+      if (slot.state instanceof ContainerState.Terminated t
+          && !RestartDecision.shouldRetryInit(policy, t.exitCode())) {
         return this; // failed under restartPolicy Never: the pod has failed
       }
       if (!slot.restartAt.isAfter(now)) {
@@ -394,6 +447,65 @@ public final class PodWorker extends AbstractBehavior<PodWorker.Command> {
                   + ctx.runtime().limitsNotEnforcedReason());
     }
     return sync();
+  }
+
+  /**
+   * The kubelet's periodic resync of configMap, secret and downwardAPI volumes: files follow their
+   * source (rewritten only when their content changes; keys that went away are removed).
+   */
+  private Behavior<Command> refreshVolumes() {
+    if (volumes == null || settingUpVolumes || terminating || verdict.isPresent()) {
+      return this;
+    }
+    JsonNode spec = pod.path("spec");
+    boolean projected = false;
+    for (JsonNode v : spec.path("volumes")) {
+      projected |= v.has("configMap") || v.has("secret") || v.has("downwardAPI");
+    }
+    if (!projected) {
+      return this;
+    }
+    settingUpVolumes = true;
+    ObjectNode snapshot = pod;
+    CompletionStage<VolumesRefreshed> result =
+        fetchSources(snapshot)
+            .thenApplyAsync(
+                sources -> {
+                  try {
+                    PodVolumes.setUp(snapshot, podDir, sources);
+                    return new VolumesRefreshed("");
+                  } catch (PodVolumes.VolumeError e) {
+                    return new VolumesRefreshed(e.getMessage());
+                  }
+                },
+                ctx.blocking());
+    getContext()
+        .pipeToSelf(
+            result,
+            (ok, failure) ->
+                ok != null
+                    ? ok
+                    : new VolumesRefreshed("MountVolume.SetUp failed: " + cause(failure)));
+    return this;
+  }
+
+  private Behavior<Command> onVolumesRefreshed(VolumesRefreshed m) {
+    settingUpVolumes = false;
+    if (!m.error().isEmpty() && !terminating) {
+      ctx.events().pod(pod, EventRecorder.WARNING, "FailedMount", m.error());
+    }
+    return this;
+  }
+
+  private Behavior<Command> onMirrorChanged(MirrorChanged m) {
+    boolean replaced =
+        mirror == null || !Json.metaText(mirror, "uid").equals(Json.metaText(m.mirror(), "uid"));
+    mirror = m.mirror();
+    if (replaced) {
+      lastWritten = null; // a new mirror starts without our status
+      markDirty();
+    }
+    return this;
   }
 
   private boolean declaresLimits() {
@@ -853,6 +965,15 @@ public final class PodWorker extends AbstractBehavior<PodWorker.Command> {
       }
     }
     finishing = true;
+    if (staticPod) {
+      // no API object to complete: the agent removes the mirror once this worker is gone
+      ctx.events().forget(uid);
+      getContext()
+          .pipeToSelf(
+              CompletableFuture.runAsync(() -> ctx.runtime().removeSandbox(uid), ctx.blocking()),
+              (ok, failure) -> new Finished());
+      return;
+    }
     String ns = Json.namespace(pod);
     String name = Json.name(pod);
     ObjectNode withStatus = pod.deepCopy();
@@ -919,6 +1040,17 @@ public final class PodWorker extends AbstractBehavior<PodWorker.Command> {
   }
 
   private ObjectNode status() {
+    if (rejected) {
+      // rejectPod: phase, reason and message (and the QoS class), no container statuses
+      ObjectNode status = Json.MAPPER.createObjectNode();
+      Verdict v = verdict.orElseThrow();
+      status.put("phase", v.phase()).put("reason", v.reason()).put("message", v.message());
+      String qos = Json.text(statusTarget().path("status"), "qosClass");
+      if (!qos.isEmpty()) {
+        status.put("qosClass", qos);
+      }
+      return status;
+    }
     List<ContainerView> init = new ArrayList<>();
     List<ContainerView> app = new ArrayList<>();
     for (Slot s : initSlots.values()) {
@@ -958,7 +1090,12 @@ public final class PodWorker extends AbstractBehavior<PodWorker.Command> {
       }
     }
     return PodStatusBuilder.build(
-        pod, init, app, verdict, ctx.hostIp(), startTime, ctx.clock().instant());
+        statusTarget(), init, app, verdict, ctx.hostIp(), startTime, ctx.clock().instant());
+  }
+
+  /** The API object the status goes to: the pod itself, or a static pod's mirror. */
+  private ObjectNode statusTarget() {
+    return staticPod && mirror != null ? mirror : pod;
   }
 
   private ContainerView view(Slot s) {
@@ -977,13 +1114,17 @@ public final class PodWorker extends AbstractBehavior<PodWorker.Command> {
     if (finishing) {
       return this;
     }
+    if (staticPod && mirror == null) {
+      return this; // written once the mirror exists
+    }
     dirty = false;
     ObjectNode status = status();
     if (status.equals(lastWritten)) {
       return this;
     }
     writing = true;
-    ObjectNode withStatus = pod.deepCopy();
+    ObjectNode target = statusTarget();
+    ObjectNode withStatus = target.deepCopy();
     withStatus.set("status", status);
     Json.meta(withStatus).remove("resourceVersion");
     getContext()
@@ -991,8 +1132,8 @@ public final class PodWorker extends AbstractBehavior<PodWorker.Command> {
             ctx.store()
                 .update(
                     ResourceTypes.PODS,
-                    Json.namespace(pod),
-                    Json.name(pod),
+                    Json.namespace(target),
+                    Json.name(target),
                     withStatus,
                     "status",
                     WriteOptions.DEFAULT),

@@ -3,78 +3,35 @@ package io.akkube.cluster.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Pods really run: the packaged akkube (node agent + process runtime, short back-off) driven by the
- * real kubectl. The e2e harness classes are package-private to their package, so this test has its
- * own few lines of process handling.
+ * real kubectl ({@link Akkube}).
  */
 class NodeAgentIT {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String NODE = "it-node";
+  private static Akkube akkube;
   private static Path dataDir;
-  private static Process server;
 
   @BeforeAll
   static void startAkkube() throws Exception {
-    Path build = Path.of(System.getProperty("akkube.buildDirectory", "target"));
-    // Not under /tmp: pods get a private /tmp that would hide the node's state directory.
-    dataDir = Files.createTempDirectory(build.toAbsolutePath(), "node-it-");
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    ProcessBuilder pb =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m",
-                "-XX:+UseSerialGC",
-                "-cp",
-                build.resolve("akkube-cluster.jar") + ":" + build.resolve("lib") + "/*",
-                "io.akkube.cluster.Main",
-                "up",
-                "--data-dir",
-                dataDir.resolve("data").toString(),
-                "--bind",
-                "127.0.0.1",
-                "--api-port",
-                Integer.toString(port),
-                "--node-name",
-                NODE)
-            .redirectOutput(dataDir.resolve("stdout.log").toFile())
-            .redirectError(dataDir.resolve("stderr.log").toFile());
-    pb.environment().put("AKKUBE_NODE_BACKOFF_INITIAL", "2s");
-    pb.environment().put("AKKUBE_NODE_BACKOFF_MAX", "8s");
-    server = pb.start();
-    await(
-        Duration.ofSeconds(120),
-        "akkube ready",
-        () -> read(dataDir.resolve("stdout.log")).contains("akkube is ready") || !server.isAlive());
-    assertThat(server.isAlive()).as(read(dataDir.resolve("stderr.log"))).isTrue();
+    akkube = Akkube.start("node-it", NODE, Map.of());
+    dataDir = akkube.dir;
   }
 
   @AfterAll
   static void stopAkkube() throws Exception {
-    if (server != null) {
-      kubectl("delete", "pods", "--all", "--force", "--grace-period=0");
-      server.destroy();
-      if (!server.waitFor(30, TimeUnit.SECONDS)) {
-        server.destroyForcibly();
-      }
+    if (akkube != null) {
+      akkube.close();
     }
   }
 
@@ -82,7 +39,7 @@ class NodeAgentIT {
   void livenessFailuresRestartTheContainerWithGrowingBackOffAndPodsHavePrivateTmp()
       throws Exception {
     for (String name : List.of("liveness-a", "liveness-b")) {
-      apply(
+      akkube.apply(
           """
           apiVersion: v1
           kind: Pod
@@ -102,24 +59,25 @@ class NodeAgentIT {
           """
               .formatted(name, NODE, name));
     }
-    await(Duration.ofSeconds(90), "3 restarts", () -> restarts("liveness-a") >= 3);
-    String table = kubectl("get", "pods", "liveness-a", "liveness-b");
+    Akkube.await(Duration.ofSeconds(90), "3 restarts", () -> akkube.restarts("liveness-a") >= 3);
+    String table = akkube.kubectl("get", "pods", "liveness-a", "liveness-b");
     System.out.println(table);
-    assertThat(restarts("liveness-b")).isGreaterThanOrEqualTo(2);
-    String events = kubectl("get", "events", "--field-selector", "involvedObject.name=liveness-a");
+    assertThat(akkube.restarts("liveness-b")).isGreaterThanOrEqualTo(2);
+    String events =
+        akkube.kubectl("get", "events", "--field-selector", "involvedObject.name=liveness-a");
     assertThat(events)
         .contains("Liveness probe failed")
         .contains("Back-off restarting failed container liveness in pod liveness-a_default(");
     // each pod wrote its marker into its own private /tmp, not the host's (nor the other pod's)
     assertThat(Path.of("/tmp/liveness-a")).doesNotExist();
     assertThat(Path.of("/tmp/liveness-b")).doesNotExist();
-    JsonNode cs = pod("liveness-a").path("status").path("containerStatuses").get(0);
+    JsonNode cs = akkube.pod("liveness-a").path("status").path("containerStatuses").get(0);
     assertThat(cs.path("lastState").path("terminated").path("exitCode").asInt()).isIn(137, 143);
   }
 
   @Test
   void readinessGatesReadyWithoutRestarts() throws Exception {
-    apply(
+    akkube.apply(
         """
         apiVersion: v1
         kind: Pod
@@ -135,20 +93,20 @@ class NodeAgentIT {
               periodSeconds: 1
         """
             .formatted(NODE));
-    await(
+    Akkube.await(
         Duration.ofSeconds(30),
         "running 0/1",
-        () -> row("readiness").startsWith("readiness 0/1 Running"));
-    await(
+        () -> akkube.row("readiness").startsWith("readiness 0/1 Running"));
+    Akkube.await(
         Duration.ofSeconds(30),
         "1/1",
-        () -> row("readiness").startsWith("readiness 1/1 Running 0"));
+        () -> akkube.row("readiness").startsWith("readiness 1/1 Running 0"));
   }
 
   @Test
   void restartPolicyNeverShowsCompletedAndError() throws Exception {
     for (String[] p : List.of(new String[] {"ok", "0"}, new String[] {"fails", "3"})) {
-      apply(
+      akkube.apply(
           """
           apiVersion: v1
           kind: Pod
@@ -163,23 +121,28 @@ class NodeAgentIT {
           """
               .formatted(p[0], NODE, p[1]));
     }
-    await(Duration.ofSeconds(30), "Completed", () -> row("ok").startsWith("ok 0/1 Completed 0"));
-    await(Duration.ofSeconds(30), "Error", () -> row("fails").startsWith("fails 0/1 Error 0"));
+    Akkube.await(
+        Duration.ofSeconds(30),
+        "Completed",
+        () -> akkube.row("ok").startsWith("ok 0/1 Completed 0"));
+    Akkube.await(
+        Duration.ofSeconds(30), "Error", () -> akkube.row("fails").startsWith("fails 0/1 Error 0"));
     JsonNode term =
-        pod("fails")
+        akkube
+            .pod("fails")
             .path("status")
             .path("containerStatuses")
             .get(0)
             .path("state")
             .path("terminated");
     assertThat(term.path("exitCode").asInt()).isEqualTo(3);
-    assertThat(pod("fails").path("status").path("phase").asText()).isEqualTo("Failed");
+    assertThat(akkube.pod("fails").path("status").path("phase").asText()).isEqualTo("Failed");
   }
 
   @Test
   void deleteRunsPreStopThenSigterm() throws Exception {
     Path trace = Files.createDirectories(dataDir.resolve("trace"));
-    apply(
+    akkube.apply(
         """
         apiVersion: v1
         kind: Pod
@@ -199,19 +162,22 @@ class NodeAgentIT {
                 exec: {command: [sh, -c, 'echo prestop >> /trace/log']}
         """
             .formatted(NODE, trace));
-    await(
+    Akkube.await(
         Duration.ofSeconds(30),
         "running",
-        () -> row("graceful").startsWith("graceful 1/1 Running"));
-    kubectl("delete", "pod", "graceful", "--wait=true");
-    await(Duration.ofSeconds(20), "term traced", () -> read(trace.resolve("log")).contains("term"));
-    assertThat(read(trace.resolve("log"))).isEqualTo("prestop\nterm\n");
-    assertThat(kubectl("get", "pods")).doesNotContain("graceful");
+        () -> akkube.row("graceful").startsWith("graceful 1/1 Running"));
+    akkube.kubectl("delete", "pod", "graceful", "--wait=true");
+    Akkube.await(
+        Duration.ofSeconds(20),
+        "term traced",
+        () -> Akkube.read(trace.resolve("log")).contains("term"));
+    assertThat(Akkube.read(trace.resolve("log"))).isEqualTo("prestop\nterm\n");
+    assertThat(akkube.kubectl("get", "pods")).doesNotContain("graceful");
   }
 
   @Test
   void configMapKeysBecomeEnvironmentVariables() throws Exception {
-    apply(
+    akkube.apply(
         """
         apiVersion: v1
         kind: ConfigMap
@@ -233,82 +199,15 @@ class NodeAgentIT {
             - {name: APPDATADIR, valueFrom: {configMapKeyRef: {name: special-config, key: data_dir}}}
         """
             .formatted(NODE));
-    await(
+    Akkube.await(
         Duration.ofSeconds(30),
         "Completed",
-        () -> row("env-printer").startsWith("env-printer 0/1 Completed"));
-    String uid = pod("env-printer").path("metadata").path("uid").asText();
+        () -> akkube.row("env-printer").startsWith("env-printer 0/1 Completed"));
+    String uid = akkube.pod("env-printer").path("metadata").path("uid").asText();
     Path log = dataDir.resolve("data/node/pods/default_env-printer_" + uid + "/logs/app/0.log");
-    // CRI log records (time, stream, tag, content) since logs carry timestamps; see ContainerLogFormat
+    // CRI log records (time, stream, tag, content) since logs carry timestamps; see
+    // ContainerLogFormat
     assertThat(io.akkube.node.runtime.ContainerLogFormat.printed(Files.readAllBytes(log)))
         .isEqualTo("APPLOGLEVEL=info\nAPPDATADIR=/var/data\n");
-  }
-
-  // ---- helpers ----
-
-  private static int restarts(String name) {
-    try {
-      JsonNode cs = pod(name).path("status").path("containerStatuses");
-      return cs.isEmpty() ? 0 : cs.get(0).path("restartCount").asInt();
-    } catch (Exception e) {
-      return 0;
-    }
-  }
-
-  private static String row(String name) {
-    try {
-      String out = kubectl("get", "pod", name, "--no-headers");
-      return String.join(" ", out.trim().split("\\s+"));
-    } catch (Exception e) {
-      return "";
-    }
-  }
-
-  private static JsonNode pod(String name) throws Exception {
-    return JSON.readTree(kubectl("get", "pod", name, "-o", "json"));
-  }
-
-  private static void apply(String yaml) throws Exception {
-    Process p = kubectlProcess("apply", "-f", "-").start();
-    p.getOutputStream().write(yaml.getBytes());
-    p.getOutputStream().close();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertThat(p.waitFor()).as(out + new String(p.getErrorStream().readAllBytes())).isZero();
-  }
-
-  private static String kubectl(String... args) throws Exception {
-    Process p = kubectlProcess(args).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    p.waitFor(60, TimeUnit.SECONDS);
-    return out;
-  }
-
-  private static ProcessBuilder kubectlProcess(String... args) {
-    List<String> command = new ArrayList<>();
-    command.add("kubectl");
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command);
-    pb.environment().put("KUBECONFIG", dataDir.resolve("data/kubeconfig").toString());
-    pb.environment().put("KUBECACHEDIR", dataDir.resolve("kube-cache").toString());
-    return pb;
-  }
-
-  private static String read(Path file) {
-    try {
-      return Files.exists(file) ? Files.readString(file) : "";
-    } catch (IOException e) {
-      return "";
-    }
-  }
-
-  private static void await(Duration timeout, String what, BooleanSupplier condition)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(250);
-    }
   }
 }

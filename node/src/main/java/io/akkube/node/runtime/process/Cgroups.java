@@ -136,9 +136,12 @@ final class Cgroups {
         if (!Files.exists(dir)) {
           return false;
         }
-        if (counter(Files.readString(dir.resolve("memory.oom_control")), "oom_kill") > 0) {
-          return true;
+        String control = Files.readString(dir.resolve("memory.oom_control"));
+        if (control.contains("oom_kill ")) {
+          return counter(control, "oom_kill") > 0;
         }
+        // kernels before 4.13 count no kills; hitting the limit is the best sign left (page cache
+        // reclaim also counts, so only on those kernels)
         return Long.parseLong(Files.readString(dir.resolve("memory.failcnt")).trim()) > 0;
       }
     } catch (IOException | RuntimeException e) {
