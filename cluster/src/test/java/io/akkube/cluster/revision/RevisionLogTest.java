@@ -59,7 +59,8 @@ class RevisionLogTest {
                   + "akka.actor.serialization-bindings {\n"
                   + "  \"io.akkube.core.CborSerializable\" = jackson-cbor\n"
                   + "}\n"
-                  + "akka.loglevel = WARNING"));
+                  + "akka.loglevel = WARNING\n"
+                  + "akka.actor.testkit.typed.single-expect-default = 10s"));
 
   private static final Instant AT = Instant.parse("2024-05-01T10:00:00Z");
   private static final Duration QUIET = Duration.ofMillis(200);

@@ -42,7 +42,10 @@ import org.junit.jupiter.api.Test;
 class WatchCacheTest {
 
   private static final ActorTestKit testKit =
-      ActorTestKit.create("WatchCacheTest", ConfigFactory.parseString("akka.loglevel = WARNING"));
+      ActorTestKit.create(
+          "WatchCacheTest",
+          ConfigFactory.parseString(
+              "akka.loglevel = WARNING\nakka.actor.testkit.typed.single-expect-default = 10s"));
 
   private static final ResourceType PODS = ResourceTypes.PODS;
   private static final long EPOCH = 1;

@@ -47,7 +47,9 @@ class ObjectEntityTest {
                           + "  \"io.akkube.core.CborSerializable\" = jackson-cbor\n"
                           + "}\n"
                           + "akka.persistence.testkit.events.assert-timeout = 300ms\n"
-                          + "akka.loglevel = WARNING")));
+                          + "akka.loglevel = WARNING\n"
+                          // a busy machine (2 cores shared) must not fail the test
+                          + "akka.actor.testkit.typed.single-expect-default = 10s")));
 
   private static final ResourceType TYPE = ResourceTypes.CONFIG_MAPS;
   private static final Clock CLOCK =
