@@ -39,11 +39,15 @@ final class ApiCreateBench {
     System.out.println(etcdVersion);
     List<byte[]> bodies = new ArrayList<>(s.count());
     for (int i = 0; i < s.count(); i++) {
-      bodies.add(PodBodies.pod(podName(i), NAMESPACE).getBytes(StandardCharsets.UTF_8));
+      bodies.add(
+          PodBodies.pod(podName(i), NAMESPACE, "", PodBodies.UNSCHEDULED)
+              .getBytes(StandardCharsets.UTF_8));
     }
     List<byte[]> warmup = new ArrayList<>(s.warmup());
     for (int i = 0; i < s.warmup(); i++) {
-      warmup.add(PodBodies.pod("warmup-" + i, NAMESPACE).getBytes(StandardCharsets.UTF_8));
+      warmup.add(
+          PodBodies.pod("warmup-" + i, NAMESPACE, "", PodBodies.UNSCHEDULED)
+              .getBytes(StandardCharsets.UTF_8));
     }
     BenchResult result =
         new BenchResult("api-create", List.of("akkube", "etcd"))

@@ -42,6 +42,13 @@ final class PodBodies {
       "terminationGracePeriodSeconds":30,"restartPolicy":"Always","dnsPolicy":"ClusterFirst"%s},\
       "status":{}}""";
 
+  /**
+   * Names a scheduler nobody runs, as {@code spec.schedulerName}: the API benchmarks measure the
+   * API and its store, as etcd's side is the store alone, without the scheduler's extra writes (a
+   * FailedScheduling event and a pod condition per pod, on a cluster with no node to run it).
+   */
+  static final String UNSCHEDULED = ",\"schedulerName\":\"bench-unscheduled\"";
+
   /** A pod named {@code name} in {@code namespace}. */
   static String pod(String name, String namespace) {
     return pod(name, namespace, "", "");

@@ -161,7 +161,7 @@ final class WatchBench {
                     String.format("watched-%06d", sent),
                     NAMESPACE,
                     "\"" + SENT + "\":\"" + now + "\",",
-                    "")
+                    PodBodies.UNSCHEDULED)
                 .getBytes(StandardCharsets.UTF_8);
         CompletableFuture<String> answer =
             server.create("/api/v1/namespaces/" + NAMESPACE + "/pods", body);

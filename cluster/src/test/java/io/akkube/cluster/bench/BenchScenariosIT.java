@@ -64,7 +64,15 @@ class BenchScenariosIT {
   private JsonNode run(String scenario, String... args) throws Exception {
     List<String> all = new ArrayList<>(List.of(scenario));
     all.addAll(List.of(args));
-    all.addAll(List.of("--timeout", "150", "--results", results.toString()));
+    // C1 only and a small heap: the child starts sooner and compiles less (sizes are tiny).
+    all.addAll(
+        List.of(
+            "--timeout",
+            "150",
+            "--results",
+            results.toString(),
+            "--server-jvm-options",
+            "-Xmx512m -XX:TieredStopAtLevel=1"));
     PrintStream original = System.out;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     int exit;
