@@ -42,7 +42,11 @@ public final class EndpointsValidation {
     return errs;
   }
 
-  /** ValidateEndpointIP: an IP, and not unspecified, loopback or link-local. */
+  /**
+   * ValidateEndpointIP: an IP, and not unspecified or link-local. Unlike Kubernetes, loopback
+   * addresses are allowed: akkube's nodes and pods live on 127.0.0.0/8 (DESIGN.md §7), so every
+   * endpoint of a test cluster is one (docs/decisions/0006-service-allocation.md).
+   */
   public static List<FieldError> validateEndpointIp(String ip, String path) {
     InetAddress address = IpValidation.parse(ip);
     if (address == null) {
