@@ -56,10 +56,6 @@ public final class EndpointsValidation {
     if (address.isAnyLocalAddress()) {
       errs.add(FieldError.invalid(path, ip, "may not be unspecified (" + ip + ")"));
     }
-    if (address.isLoopbackAddress()) {
-      errs.add(
-          FieldError.invalid(path, ip, "may not be in the loopback range (127.0.0.0/8, ::1/128)"));
-    }
     if (address.isLinkLocalAddress()) {
       errs.add(
           FieldError.invalid(
