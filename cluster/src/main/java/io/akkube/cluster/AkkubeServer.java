@@ -182,6 +182,11 @@ public final class AkkubeServer {
       sharding.init(entity);
     }
 
+    // --- services (issue 6): allocation before Service writes, endpoints controller ---
+    io.akkube.cluster.services.ServiceComponents services =
+        io.akkube.cluster.services.ServiceComponents.start(
+            system, singletons, store, akkube, clock);
+    // --- end services ---
     AtomicBoolean ready = new AtomicBoolean();
     // pods/{name}/log and exec: forwarded to the agent of the pod's node (registered below)
     NodeStreamsRouter podStreams = new NodeStreamsRouter(store);
@@ -206,6 +211,8 @@ public final class AkkubeServer {
     if (controlPlane) {
       binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
       createBuiltInNamespaces(store);
+      services.keepMasterService(
+          system, store, akkube.getString("api.bind"), binding.localAddress().getPort());
     }
     new NodeRegistration(store, nodeName, akkube.getString("api.bind"))
         .register(clock.instant())

@@ -96,6 +96,19 @@ public final class Main implements Callable<Integer> {
 
     // --- end static pods ---
 
+    // --- services (issue 6) ---
+    @Option(
+        names = "--service-cidr",
+        description = "Range cluster IPs of services come from (default: ${DEFAULT-VALUE}).")
+    String serviceCidr = "10.96.0.0/12";
+
+    @Option(
+        names = "--service-node-port-range",
+        description = "Node ports of NodePort services (default: ${DEFAULT-VALUE}).")
+    String serviceNodePortRange = "30000-32767";
+
+    // --- end services ---
+
     // --- hollow nodes (issue 4) ---
     @Option(
         names = "--hollow-nodes",
@@ -218,6 +231,11 @@ public final class Main implements Callable<Integer> {
               .withValue(
                   "akkube.data-dir",
                   ConfigValueFactory.fromAnyRef(dataDir.toAbsolutePath().toString()))
+              .withValue(
+                  "akkube.services.cluster-ip-range", ConfigValueFactory.fromAnyRef(serviceCidr))
+              .withValue(
+                  "akkube.services.node-port-range",
+                  ConfigValueFactory.fromAnyRef(serviceNodePortRange))
               .withValue("akkube.api.bind", ConfigValueFactory.fromAnyRef(bind))
               .withValue("akkube.api.port", ConfigValueFactory.fromAnyRef(apiPort))
               .withValue(

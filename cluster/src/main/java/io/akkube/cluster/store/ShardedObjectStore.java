@@ -41,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -64,6 +65,7 @@ public final class ShardedObjectStore implements ObjectStore {
   private final Duration defaultWatchTimeout;
   private final AtomicLong watchIds = new AtomicLong();
   private final SecureRandom random = new SecureRandom();
+  private final Map<ResourceType, WriteHook> hooks = new ConcurrentHashMap<>();
 
   public ShardedObjectStore(
       ActorSystem<?> system,
@@ -81,6 +83,14 @@ public final class ShardedObjectStore implements ObjectStore {
     this.journal = journal;
     this.watcherBuffer = watcherBuffer;
     this.defaultWatchTimeout = defaultWatchTimeout;
+  }
+
+  /**
+   * Makes writes of {@code type} pass through {@code hook} before they persist (a Service's cluster
+   * IPs and node ports). Called while the member starts, before the API serves.
+   */
+  public void hookWrites(ResourceType type, WriteHook hook) {
+    hooks.put(type, hook);
   }
 
   private EntityRef<ObjectEntity.Command> entity(ResourceType type, String namespace, String name) {
@@ -153,7 +163,16 @@ public final class ShardedObjectStore implements ObjectStore {
       meta.put("name", Json.text(meta, "generateName") + randomSuffix());
     }
     String name = Json.text(meta, "name");
-    return ask(type, namespace, name, r -> new ObjectEntity.Create(object, options.dryRun(), r))
+    return write(
+            type,
+            namespace,
+            name,
+            true,
+            true,
+            r -> new ObjectEntity.Create(object, true, r),
+            r -> new ObjectEntity.Create(object, options.dryRun(), r),
+            options.dryRun(),
+            0)
         .thenCompose(
             reply -> {
               if (generated
@@ -247,11 +266,16 @@ public final class ShardedObjectStore implements ObjectStore {
     if (type.namespaced()) {
       meta.put("namespace", namespace);
     }
-    return ask(
+    return write(
             type,
             namespace,
             name,
-            r -> new ObjectEntity.Update(object, subresource, options.dryRun(), r))
+            !"status".equals(subresource),
+            false,
+            r -> new ObjectEntity.Update(object, subresource, true, r),
+            r -> new ObjectEntity.Update(object, subresource, options.dryRun(), r),
+            options.dryRun(),
+            0)
         .thenApply(ShardedObjectStore::unwrap);
   }
 
@@ -264,11 +288,16 @@ public final class ShardedObjectStore implements ObjectStore {
       byte[] patch,
       String subresource,
       WriteOptions options) {
-    return ask(
+    return write(
             type,
             namespace,
             name,
-            r -> new ObjectEntity.Patch(patchType, patch, subresource, options.dryRun(), r))
+            !"status".equals(subresource),
+            false,
+            r -> new ObjectEntity.Patch(patchType, patch, subresource, true, r),
+            r -> new ObjectEntity.Patch(patchType, patch, subresource, options.dryRun(), r),
+            options.dryRun(),
+            0)
         .thenApply(ShardedObjectStore::unwrap);
   }
 
@@ -276,7 +305,93 @@ public final class ShardedObjectStore implements ObjectStore {
   public CompletionStage<DeleteResult> delete(
       ResourceType type, String namespace, String name, DeleteOptions options) {
     return ask(type, namespace, name, r -> new ObjectEntity.Delete(options, r))
-        .thenApply(reply -> new DeleteResult(unwrap(reply), reply.finished()));
+        .thenApply(
+            reply -> {
+              WriteHook hook = hooks.get(type);
+              if (hook != null && reply.finished() && !options.dryRun() && reply.error() == null) {
+                hook.deleted(reply.object().object());
+              }
+              return new DeleteResult(unwrap(reply), reply.finished());
+            });
+  }
+
+  /**
+   * A create, update or patch. Without a hook for the kind (or for a status write) the entity is
+   * asked at once. With one, the entity decides in a dry run ({@code decide}), the hook gets that
+   * object and the one it replaces, and the entity writes what the hook passes on (as a create, or
+   * as a replacement under the dry run's resourceVersion; a concurrent change: decided again).
+   */
+  private CompletionStage<ObjectEntity.Reply> write(
+      ResourceType type,
+      String namespace,
+      String name,
+      boolean hookable,
+      boolean create,
+      Function<ActorRef<ObjectEntity.Reply>, ObjectEntity.Command> decide,
+      Function<ActorRef<ObjectEntity.Reply>, ObjectEntity.Command> request,
+      boolean dryRun,
+      int attempt) {
+    WriteHook hook = hooks.get(type);
+    if (hook == null || !hookable) {
+      return ask(type, namespace, name, request);
+    }
+    return ask(type, namespace, name, decide)
+        .thenCompose(
+            decided -> {
+              if (decided.error() != null) {
+                return CompletableFuture.completedFuture(decided);
+              }
+              ObjectNode next = decided.object().object().deepCopy();
+              String base = Json.metaText(next, "resourceVersion");
+              CompletionStage<ObjectNode> previous =
+                  create
+                      ? CompletableFuture.completedFuture(null)
+                      : ask(type, namespace, name, ObjectEntity.Get::new)
+                          .thenApply(r -> r.object() == null ? null : r.object().object());
+              return previous.thenCompose(
+                  prev -> {
+                    if (!create
+                        && (prev == null || !Json.metaText(prev, "resourceVersion").equals(base))) {
+                      return retry(type, namespace, name, create, decide, request, dryRun, attempt);
+                    }
+                    return hook.write(
+                            prev,
+                            next,
+                            dryRun,
+                            object ->
+                                ask(
+                                    type,
+                                    namespace,
+                                    name,
+                                    r ->
+                                        create
+                                            ? new ObjectEntity.Create(object, dryRun, r)
+                                            : new ObjectEntity.Update(object, null, dryRun, r)))
+                        .thenCompose(
+                            reply ->
+                                !create && reply.error() != null && reply.error().code() == 409
+                                    ? retry(
+                                        type, namespace, name, create, decide, request, dryRun,
+                                        attempt)
+                                    : CompletableFuture.completedFuture(reply));
+                  });
+            });
+  }
+
+  private CompletionStage<ObjectEntity.Reply> retry(
+      ResourceType type,
+      String namespace,
+      String name,
+      boolean create,
+      Function<ActorRef<ObjectEntity.Reply>, ObjectEntity.Command> decide,
+      Function<ActorRef<ObjectEntity.Reply>, ObjectEntity.Command> request,
+      boolean dryRun,
+      int attempt) {
+    if (attempt >= 8) {
+      return CompletableFuture.completedFuture(
+          new ObjectEntity.Reply(null, ApiStatus.modifiedConflict(type, name), false));
+    }
+    return write(type, namespace, name, true, create, decide, request, dryRun, attempt + 1);
   }
 
   @Override
