@@ -522,8 +522,10 @@ public final class PodWorker extends AbstractBehavior<PodWorker.Command> {
     ObjectNode snapshot = pod;
     Map<String, Path> vols = volumes;
     int attempt = slot.everStarted ? slot.restartCount + 1 : slot.restartCount;
+    CompletableFuture<Map<String, String>> serviceEnv = serviceEnv(snapshot);
     CompletionStage<Started> result =
         fetchSources(snapshot)
+            .thenCombine(serviceEnv, (sources, services) -> sources)
             .thenApplyAsync(
                 sources -> {
                   List<String> argv = new ArrayList<>();
@@ -540,6 +542,8 @@ public final class PodWorker extends AbstractBehavior<PodWorker.Command> {
                   Map<String, String> env;
                   try {
                     env = ContainerEnv.resolve(snapshot, slot.spec, sources);
+                    // The container's own variables win over the services' (as the kubelet).
+                    serviceEnv.join().forEach(env::putIfAbsent);
                   } catch (ContainerEnv.ConfigError e) {
                     return new Started(slot.name, null, e.getMessage(), "");
                   }
@@ -1169,6 +1173,35 @@ public final class PodWorker extends AbstractBehavior<PodWorker.Command> {
   }
 
   // ---- helpers ------------------------------------------------------------------------------
+
+  /**
+   * The service environment variables (issue 6): from the services of the pod's namespace and the
+   * master service as they are when the container starts; none if they cannot be listed.
+   */
+  private CompletableFuture<Map<String, String>> serviceEnv(JsonNode pod) {
+    String ns = Json.namespace(pod);
+    CompletableFuture<List<ObjectNode>> local = listServices(ns);
+    CompletableFuture<List<ObjectNode>> master =
+        ns.equals("default")
+            ? CompletableFuture.completedFuture(List.of())
+            : listServices("default");
+    return local.thenCombine(
+        master,
+        (a, b) -> {
+          List<ObjectNode> all = new ArrayList<>(a);
+          all.addAll(b);
+          return io.akkube.core.api.core.v1.ServiceEnv.forPod(
+              ns, io.akkube.core.api.core.v1.ServiceEnv.enableServiceLinks(pod), all);
+        });
+  }
+
+  private CompletableFuture<List<ObjectNode>> listServices(String ns) {
+    return ctx.store()
+        .list(ResourceTypes.SERVICES, io.akkube.core.store.ListOptions.inNamespace(ns))
+        .thenApply(r -> r.items().stream().map(io.akkube.core.store.StoredObject::object).toList())
+        .exceptionally(failure -> List.of())
+        .toCompletableFuture();
+  }
 
   private CompletionStage<ContainerEnv.Sources> fetchSources(JsonNode snapshot) {
     List<String> configMaps = new ArrayList<>();
