@@ -29,6 +29,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -83,19 +84,27 @@ public final class WatchCache extends AbstractBehavior<WatchCache.Command> {
       long revision, String type, String key, StoredObject object, StoredObject previous) {}
 
   private static final class Watcher {
+    final long id;
     final WatchFilter filter;
     final BoundedSourceQueue<WatchEvent> queue;
     final boolean bookmarks;
+
+    /** The node a {@code spec.nodeName=<node>} watch (a node agent's) is limited to. */
+    final Optional<String> node;
+
     long lastRevision;
 
     Watcher(
+        long id,
         WatchFilter filter,
         BoundedSourceQueue<WatchEvent> queue,
         boolean bookmarks,
         long lastRevision) {
+      this.id = id;
       this.filter = filter;
       this.queue = queue;
       this.bookmarks = bookmarks;
+      this.node = filter.fields().requiredValue("spec.nodeName");
       this.lastRevision = lastRevision;
     }
   }
@@ -107,6 +116,14 @@ public final class WatchCache extends AbstractBehavior<WatchCache.Command> {
   private final TreeMap<String, StoredObject> objects = new TreeMap<>();
   private final ArrayDeque<RingEntry> ring = new ArrayDeque<>();
   private final Map<Long, Watcher> watchers = new HashMap<>();
+
+  /**
+   * Watchers indexed by the node their field selector requires: with a thousand node agents each
+   * watching its own pods, a pod change is offered to the agents of its old and new node only.
+   */
+  private final Map<String, Map<Long, Watcher>> watchersByNode = new HashMap<>();
+
+  private final Map<Long, Watcher> unindexedWatchers = new HashMap<>();
   private final List<ListObjects> waitingLists = new ArrayList<>();
   private long epoch = -1;
   private long revision = -1;
@@ -151,7 +168,7 @@ public final class WatchCache extends AbstractBehavior<WatchCache.Command> {
         .onMessage(
             Unwatch.class,
             u -> {
-              watchers.remove(u.id());
+              removeWatcher(u.id());
               return this;
             })
         .onMessage(GetObject.class, this::onGetObject)
@@ -214,10 +231,9 @@ public final class WatchCache extends AbstractBehavior<WatchCache.Command> {
         while (ring.size() > ringSize) {
           horizon = ring.removeFirst().revision();
         }
-        for (Iterator<Watcher> it = watchers.values().iterator(); it.hasNext(); ) {
-          Watcher w = it.next();
+        for (Watcher w : candidates(entry)) {
           if (entry.revision() > w.lastRevision && !deliver(w, entry)) {
-            it.remove();
+            removeWatcher(w.id);
           }
         }
       }
@@ -228,11 +244,59 @@ public final class WatchCache extends AbstractBehavior<WatchCache.Command> {
 
   private void expireAllWatchers() {
     for (Watcher w : watchers.values()) {
-      w.queue.offer(
-          errorEvent(ApiStatus.gone("too old resource version: the revision log restarted")));
-      w.queue.complete();
+      QueueOfferResult result =
+          w.queue.offer(
+              errorEvent(ApiStatus.gone("too old resource version: the revision log restarted")));
+      if (result == QueueOfferResult.enqueued() || result == QueueOfferResult.dropped()) {
+        w.queue.complete(); // a stream that already ended must not be completed again
+      }
     }
     watchers.clear();
+    watchersByNode.clear();
+    unindexedWatchers.clear();
+  }
+
+  private void addWatcher(Watcher w) {
+    watchers.put(w.id, w);
+    if (w.node.isPresent()) {
+      watchersByNode.computeIfAbsent(w.node.get(), n -> new HashMap<>()).put(w.id, w);
+    } else {
+      unindexedWatchers.put(w.id, w);
+    }
+  }
+
+  private void removeWatcher(long id) {
+    Watcher w = watchers.remove(id);
+    if (w == null) {
+      return;
+    }
+    if (w.node.isPresent()) {
+      Map<Long, Watcher> onNode = watchersByNode.get(w.node.get());
+      if (onNode != null) {
+        onNode.remove(id);
+        if (onNode.isEmpty()) {
+          watchersByNode.remove(w.node.get());
+        }
+      }
+    } else {
+      unindexedWatchers.remove(id);
+    }
+  }
+
+  /** The watchers a change may concern: unindexed ones, and those of the object's old/new node. */
+  private List<Watcher> candidates(RingEntry e) {
+    List<Watcher> out = new ArrayList<>(unindexedWatchers.values());
+    String now = nodeOf(e.object());
+    String before = nodeOf(e.previous());
+    out.addAll(watchersByNode.getOrDefault(now, Map.of()).values());
+    if (!before.equals(now)) {
+      out.addAll(watchersByNode.getOrDefault(before, Map.of()).values());
+    }
+    return out;
+  }
+
+  private static String nodeOf(StoredObject o) {
+    return o == null ? "" : o.object().path("spec").path("nodeName").asText("");
   }
 
   private static WatchEvent errorEvent(ApiStatus status) {
@@ -282,7 +346,7 @@ public final class WatchCache extends AbstractBehavior<WatchCache.Command> {
       getContext().scheduleOnce(Duration.ofMillis(50), getContext().getSelf(), w);
       return this;
     }
-    Watcher watcher = new Watcher(w.filter(), w.queue(), w.bookmarks(), revision);
+    Watcher watcher = new Watcher(w.id(), w.filter(), w.queue(), w.bookmarks(), revision);
     if (w.fromRevision() < 0) {
       for (StoredObject o : objects.values()) {
         if (w.filter().matches(o.object())
@@ -310,16 +374,15 @@ public final class WatchCache extends AbstractBehavior<WatchCache.Command> {
       }
       watcher.lastRevision = Math.max(revision, w.fromRevision());
     }
-    watchers.put(w.id(), watcher);
+    addWatcher(watcher);
     w.replyTo().tell(revision);
     return this;
   }
 
   private Behavior<Command> onBookmarkTick() {
-    for (Iterator<Watcher> it = watchers.values().iterator(); it.hasNext(); ) {
-      Watcher w = it.next();
+    for (Watcher w : List.copyOf(watchers.values())) {
       if (w.bookmarks && !offer(w, bookmark(Math.max(revision, w.lastRevision)))) {
-        it.remove();
+        removeWatcher(w.id);
       }
     }
     return this;
