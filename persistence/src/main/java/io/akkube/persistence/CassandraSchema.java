@@ -20,6 +20,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -46,33 +47,39 @@ public final class CassandraSchema {
    * @return the first time bucket, as stored (an earlier migration's value wins)
    */
   public static String migrate(CassandraJournalSettings settings, Clock clock) {
-    List<String> statements = pluginStatements(settings);
     try (CqlSession session = session(settings)) {
-      for (String statement : statements) {
-        session.execute(ddl(statement));
-      }
-      session.execute(
-          ddl(
-              "CREATE TABLE IF NOT EXISTS "
-                  + metadataTable(settings)
-                  + " (name text PRIMARY KEY, value text)"));
-      String proposed =
-          BUCKET.format(clock.instant().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(1)));
-      ResultSet inserted =
-          session.execute(
-              SimpleStatement.newInstance(
-                      "INSERT INTO "
-                          + metadataTable(settings)
-                          + " (name, value) VALUES (?, ?) IF NOT EXISTS",
-                      FIRST_TIME_BUCKET,
-                      proposed)
-                  .setConsistencyLevel(level(settings.writeConsistency())));
-      if (inserted.wasApplied()) {
-        return proposed;
-      }
-      Row existing = inserted.one();
-      return existing != null ? existing.getString("value") : read(session, settings);
+      return migrate(session, settings, clock);
     }
+  }
+
+  private static String migrate(
+      CqlSession session, CassandraJournalSettings settings, Clock clock) {
+    for (String statement : pluginStatements(settings)) {
+      session.execute(ddl(statement));
+    }
+    session.execute(
+        ddl(
+            "CREATE TABLE IF NOT EXISTS "
+                + metadataTable(settings)
+                + " (name text PRIMARY KEY, value text)"));
+    String proposed =
+        BUCKET.format(clock.instant().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(1)));
+    ResultSet inserted =
+        session.execute(
+            SimpleStatement.newInstance(
+                    "INSERT INTO "
+                        + metadataTable(settings)
+                        + " (name, value) VALUES (?, ?) IF NOT EXISTS",
+                    FIRST_TIME_BUCKET,
+                    proposed)
+                .setConsistencyLevel(level(settings.writeConsistency())));
+    if (inserted.wasApplied()) {
+      return proposed;
+    }
+    Row existing = inserted.one();
+    return existing != null
+        ? existing.getString("value")
+        : read(session, settings).orElseThrow(() -> notMigrated(settings));
   }
 
   /**
@@ -81,11 +88,15 @@ public final class CassandraSchema {
    * JournalSetup#cassandra}.
    */
   public static String prepare(CassandraJournalSettings settings, Clock clock) {
-    if (settings.development()) {
-      return migrate(settings, clock);
-    }
     try (CqlSession session = session(settings)) {
-      return read(session, settings);
+      Optional<String> migrated = read(session, settings);
+      if (migrated.isPresent()) {
+        return migrated.get();
+      }
+      if (!settings.development()) {
+        throw notMigrated(settings);
+      }
+      return migrate(session, settings, clock);
     }
   }
 
@@ -96,6 +107,9 @@ public final class CassandraSchema {
             .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, DDL_TIMEOUT)
             .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, DDL_TIMEOUT)
             .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(10))
+            // statements only: no need to download the schema and token map on connect
+            .withBoolean(DefaultDriverOption.METADATA_SCHEMA_ENABLED, false)
+            .withBoolean(DefaultDriverOption.METADATA_TOKEN_MAP_ENABLED, false)
             .build();
     return CqlSession.builder()
         .addContactPoints(settings.socketAddresses())
@@ -104,7 +118,7 @@ public final class CassandraSchema {
         .build();
   }
 
-  private static String read(CqlSession session, CassandraJournalSettings settings) {
+  private static Optional<String> read(CqlSession session, CassandraJournalSettings settings) {
     Row row;
     try {
       row =
@@ -118,16 +132,17 @@ public final class CassandraSchema {
     } catch (InvalidQueryException e) {
       row = null; // keyspace or table missing
     }
-    if (row == null) {
-      throw new IllegalStateException(
-          "keyspace "
-              + settings.keyspace()
-              + " has no akkube schema: run `akkube migrate --journal cassandra"
-              + " --cassandra-contact-points "
-              + String.join(",", settings.contactPoints())
-              + "` first (or start with --dev true)");
-    }
-    return row.getString("value");
+    return Optional.ofNullable(row).map(r -> r.getString("value"));
+  }
+
+  private static IllegalStateException notMigrated(CassandraJournalSettings settings) {
+    return new IllegalStateException(
+        "keyspace "
+            + settings.keyspace()
+            + " has no akkube schema: run `akkube migrate --journal cassandra"
+            + " --cassandra-contact-points "
+            + String.join(",", settings.contactPoints())
+            + "` first (or start with --dev true)");
   }
 
   /** The plugin's own CREATE statements for our keyspaces, replication and table names. */

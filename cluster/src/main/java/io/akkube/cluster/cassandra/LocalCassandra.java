@@ -72,6 +72,13 @@ public final class LocalCassandra {
       awaitCql(running.get(), timeout);
       return running.get().pid();
     }
+    if (portOpen()) {
+      throw new IOException(
+          contactPoint()
+              + " is already in use by another process (not a Cassandra of "
+              + dataDir
+              + "): stop it or choose --cql-port");
+    }
     for (String dir : List.of("data", "commitlog", "saved_caches", "hints", "cdc_raw", "logs")) {
       Files.createDirectories(dataDir.resolve(dir));
     }
@@ -143,7 +150,6 @@ public final class LocalCassandra {
             "java.base/java.net=ALL-UNNAMED",
             "-XX:+UseG1GC",
             "-XX:+ExitOnOutOfMemoryError",
-            "-XX:HeapDumpPath=" + dataDir.resolve("logs"),
             "-Djava.net.preferIPv4Stack=true",
             "-Dcassandra.config=" + yaml.toUri(),
             "-Dcassandra-foreground=yes",
