@@ -38,6 +38,8 @@ class NodeAgentIT {
   @Test
   void livenessFailuresRestartTheContainerWithGrowingBackOffAndPodsHavePrivateTmp()
       throws Exception {
+    // Markers unique to this run: a file some earlier, unisolated run left must not decide it.
+    String run = Long.toHexString(System.nanoTime());
     for (String name : List.of("liveness-a", "liveness-b")) {
       akkube.apply(
           """
@@ -57,7 +59,7 @@ class NodeAgentIT {
                 periodSeconds: 1
                 failureThreshold: 2
           """
-              .formatted(name, NODE, name));
+              .formatted(name, NODE, name + "-" + run));
     }
     Akkube.await(Duration.ofSeconds(90), "3 restarts", () -> akkube.restarts("liveness-a") >= 3);
     String table = akkube.kubectl("get", "pods", "liveness-a", "liveness-b");
@@ -69,8 +71,8 @@ class NodeAgentIT {
         .contains("Liveness probe failed")
         .contains("Back-off restarting failed container liveness in pod liveness-a_default(");
     // each pod wrote its marker into its own private /tmp, not the host's (nor the other pod's)
-    assertThat(Path.of("/tmp/liveness-a")).doesNotExist();
-    assertThat(Path.of("/tmp/liveness-b")).doesNotExist();
+    assertThat(Path.of("/tmp/liveness-a-" + run)).doesNotExist();
+    assertThat(Path.of("/tmp/liveness-b-" + run)).doesNotExist();
     JsonNode cs = akkube.pod("liveness-a").path("status").path("containerStatuses").get(0);
     assertThat(cs.path("lastState").path("terminated").path("exitCode").asInt()).isIn(137, 143);
   }
