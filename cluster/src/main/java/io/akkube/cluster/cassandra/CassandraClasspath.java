@@ -11,8 +11,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The jars of Apache Cassandra, resolved from Maven Central by Maven itself into a classpath of
  * their own. They never meet akkube's classpath: Cassandra's netty, Jackson and logback versions
- * clash with ours, so it runs in a separate JVM
- * (docs/decisions/0005-local-cassandra-from-maven.md).
+ * clash with ours, so it runs in a separate JVM (docs/decisions/0010-cassandra-journal.md).
  */
 final class CassandraClasspath {
 
