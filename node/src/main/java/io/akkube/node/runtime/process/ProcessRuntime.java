@@ -87,13 +87,25 @@ public final class ProcessRuntime implements ContainerRuntime {
         cgroups.enforced() ? cgroups.description() : "not enforced: " + cgroups.reason());
   }
 
+  /**
+   * Inside an isolated pod, where the wrapper keeps what it needs of the host (its container's
+   * record dir, every volume's source) before /tmp and the volumes are mounted over the host's
+   * paths: a volume mounted above the node's state dir, or a state dir under /tmp, hides nothing. A
+   * private tmpfs is mounted here in each pod's namespace; on the host it stays an empty dir.
+   */
+  private static final Path STAGE = Path.of("/run/akkube/stage");
+
+  private static final String STAGED_CONTAINER_DIR = STAGE.resolve("container").toString();
+
   private static boolean canIsolate(Path stateDir) {
     if (!"root".equals(System.getProperty("user.name"))) {
       log.warn("process runtime: not root, pods share the host's /tmp and mounts");
       return false;
     }
-    if (stateDir.startsWith("/tmp")) {
-      log.warn("process runtime: state dir {} is under /tmp; pods get no private /tmp", stateDir);
+    try {
+      Files.createDirectories(STAGE);
+    } catch (IOException e) {
+      log.warn("process runtime: cannot create {}; pods share the host's /tmp", STAGE);
       return false;
     }
     try {
@@ -185,28 +197,30 @@ public final class ProcessRuntime implements ContainerRuntime {
         dirs ->
             dirs.forEach(d -> script.append("echo $$ > '").append(d).append("/cgroup.procs'\n")));
     if (isolate) {
-      script.append("mount -t tmpfs -o mode=1777 tmpfs /tmp || exit 126\n");
-      for (Mount m : config.mounts()) {
-        String target = quote(m.containerPath());
-        if (Files.isDirectory(m.hostPath())) {
-          script.append("mkdir -p ").append(target).append('\n');
-        } else {
-          script
-              .append("mkdir -p \"$(dirname ")
-              .append(target)
-              .append(")\" && touch ")
-              .append(target)
-              .append('\n');
-        }
+      // 1. everything needed from the host goes into this namespace's private staging tmpfs
+      script
+          .append("mount -t tmpfs -o mode=0700 tmpfs ")
+          .append(STAGE)
+          .append(" || exit 126\n")
+          .append("mkdir ")
+          .append(STAGED_CONTAINER_DIR)
+          .append(" && mount --bind ")
+          .append(quote(dir.toString()))
+          .append(' ')
+          .append(STAGED_CONTAINER_DIR)
+          .append(" || exit 126\n");
+      List<Mount> mounts = config.mounts();
+      for (int i = 0; i < mounts.size(); i++) {
+        Mount m = mounts.get(i);
+        String staged = STAGE.resolve("volume-" + i).toString();
         script
-            .append("mount --bind ")
+            .append(Files.isDirectory(m.hostPath()) ? "mkdir " : "touch ")
+            .append(staged)
+            .append(" && mount --bind ")
             .append(quote(m.hostPath().toString()))
             .append(' ')
-            .append(target)
+            .append(staged)
             .append(" || exit 126\n");
-        if (m.readOnly()) {
-          script.append("mount -o remount,bind,ro ").append(target).append(" || exit 126\n");
-        }
       }
       script.append("hostname ").append(quote(config.hostname())).append(" 2>/dev/null\n");
       // /etc/hostname shows the pod's host name, as the kubelet's mount of it does
@@ -222,19 +236,47 @@ public final class ProcessRuntime implements ContainerRuntime {
       } catch (IOException e) {
         log.debug("no hostname file for pod {}: {}", config.podUid(), e.toString());
       }
+      // 2. a private /tmp, then each volume at its mountPath from its staged copy
+      script.append("mount -t tmpfs -o mode=1777 tmpfs /tmp || exit 126\n");
+      for (int i = 0; i < mounts.size(); i++) {
+        Mount m = mounts.get(i);
+        String target = quote(m.containerPath());
+        if (Files.isDirectory(m.hostPath())) {
+          script.append("mkdir -p ").append(target).append('\n');
+        } else {
+          script
+              .append("mkdir -p \"$(dirname ")
+              .append(target)
+              .append(")\" && touch ")
+              .append(target)
+              .append('\n');
+        }
+        script
+            .append("mount --bind ")
+            .append(STAGE.resolve("volume-" + i))
+            .append(' ')
+            .append(target)
+            .append(" || exit 126\n");
+        if (m.readOnly()) {
+          script.append("mount -o remount,bind,ro ").append(target).append(" || exit 126\n");
+        }
+      }
     }
     if (!config.workingDir().isEmpty()) {
       script.append("cd ").append(quote(config.workingDir())).append(" || exit 128\n");
     }
+    // The wrapper reaches its own record dir through the staged copy when isolated.
+    Path wrapperDir = isolate ? Path.of(STAGED_CONTAINER_DIR) : dir;
+    Path wrapperExitFile = wrapperDir.resolve(exitFile.getFileName());
     script
-        .append(LogWriter.startCommand(dir))
+        .append(LogWriter.startCommand(wrapperDir))
         .append("wait $!\n")
         .append("echo $? > ")
-        .append(quote(exitFile + ".tmp"))
+        .append(quote(wrapperExitFile + ".tmp"))
         .append(" && mv ")
-        .append(quote(exitFile + ".tmp"))
+        .append(quote(wrapperExitFile + ".tmp"))
         .append(' ')
-        .append(quote(exitFile.toString()))
+        .append(quote(wrapperExitFile.toString()))
         .append('\n')
         .append(LogWriter.drain());
     List<String> argv = new ArrayList<>();

@@ -59,6 +59,44 @@ class ProcessRuntimeTest {
   }
 
   @Test
+  void aStateDirUnderTmpAndAVolumeMountedOverItHideNothingFromTheWrapper() throws Exception {
+    // The node's state under /tmp (replaced by the pod's private /tmp) and a volume mounted over
+    // the directory holding it: exit code and log must still reach the host.
+    Path tmpState = Files.createTempDirectory(Path.of("/tmp"), "akkube-runtime-");
+    try {
+      ProcessRuntime underTmp = new ProcessRuntime(tmpState.resolve("runtime"), 1 << 20, true);
+      underTmp.createSandbox(new Sandbox("pod2", "ns", "q", "q", tmpState.resolve("pod2")));
+      Path vol = Files.createDirectories(state.resolve("vol"));
+      Files.writeString(vol.resolve("data"), "from-volume\n");
+      Path log = tmpState.resolve("pod2/logs/c/0.log");
+      ContainerConfig config =
+          new ContainerConfig(
+              "pod2",
+              "c",
+              0,
+              List.of("sh", "-c", "cat " + tmpState + "/data; ls /tmp; exit 4"),
+              Map.of(),
+              "",
+              List.of(new Mount(vol, tmpState.toString(), true)),
+              Limits.NONE,
+              log,
+              "q");
+      ContainerHandle h = underTmp.start(config);
+      assertThat(underTmp.completion(h).toCompletableFuture().get(20, TimeUnit.SECONDS).exitCode())
+          .isEqualTo(4);
+      String printed = ContainerLogFormat.printed(Files.readAllBytes(log));
+      assertThat(printed).startsWith("from-volume\n");
+      if (underTmp.isolates()) {
+        // the pod's /tmp is its own: only the volume's mount point is in it
+        assertThat(printed).isEqualTo("from-volume\n" + tmpState.getFileName() + "\n");
+      }
+      underTmp.removeSandbox("pod2");
+    } finally {
+      ProcessRuntime.deleteTree(tmpState);
+    }
+  }
+
+  @Test
   void exitCodeAndLogFile() throws Exception {
     ContainerHandle h = runtime.start(config("c", List.of(), "sh", "-c", "echo $GREETING; exit 3"));
     assertThat(await(h).exitCode()).isEqualTo(3);
