@@ -15,7 +15,8 @@ import java.util.Set;
  * (allocateCreate / allocateUpdate): a cluster IP for every type but ExternalName and headless
  * ({@code clusterIP: None}), the one asked for or any; a node port for every port of a NodePort or
  * LoadBalancer service (a LoadBalancer with {@code allocateLoadBalancerNodePorts: false} only gets
- * those asked for), ports with the same number sharing one; what the previous version held and the
+ * those asked for), ports with the same number sharing one, and a health check node port for a
+ * LoadBalancer with {@code externalTrafficPolicy: Local}; what the previous version held and the
  * new one does not is released once the new one is written. Pure: works on defaulted services.
  *
  * @param ip the cluster IP to reserve ("" for any), null for none
@@ -29,7 +30,10 @@ public record AllocationPlan(
     List<String> releaseIps,
     List<Integer> releasePorts) {
 
-  /** What a service holds: its cluster IP (if any) and its node ports. */
+  /** The place in {@link #portIndexes} that stands for {@code spec.healthCheckNodePort}. */
+  public static final int HEALTH_CHECK = -1;
+
+  /** What a service holds: its cluster IP (if any) and its node ports (health check included). */
   public record Holdings(List<String> ips, List<Integer> ports) {}
 
   public boolean reservesNothing() {
@@ -51,6 +55,10 @@ public record AllocationPlan(
           ports.add(nodePort);
         }
       }
+    }
+    int healthCheck = spec.path("healthCheckNodePort").asInt(0);
+    if (needsHealthCheck(spec) && healthCheck != 0) {
+      ports.add(healthCheck);
     }
     return new Holdings(List.copyOf(ips), List.copyOf(ports));
   }
@@ -98,6 +106,15 @@ public record AllocationPlan(
         }
       }
     }
+    if (needsHealthCheck(spec)) {
+      int healthCheck = spec.path("healthCheckNodePort").asInt(0);
+      if (healthCheck != 0 && before.ports().contains(healthCheck)) {
+        kept.add(healthCheck);
+      } else if (healthCheck == 0 || !ports.contains(healthCheck)) {
+        ports.add(healthCheck);
+        indexes.add(HEALTH_CHECK);
+      }
+    }
     List<String> releaseIps = keepsIp ? List.of() : before.ips();
     List<Integer> releasePorts = new ArrayList<>(before.ports());
     releasePorts.removeAll(kept);
@@ -116,6 +133,10 @@ public record AllocationPlan(
     spec.path("ports").forEach(servicePorts::add);
     Map<Long, Integer> byNumber = new HashMap<>();
     for (int k = 0; k < portIndexes.size(); k++) {
+      if (portIndexes.get(k) == HEALTH_CHECK) {
+        spec.put("healthCheckNodePort", reservedPorts.get(k));
+        continue;
+      }
       ObjectNode port = (ObjectNode) servicePorts.get(portIndexes.get(k));
       port.put("nodePort", reservedPorts.get(k));
     }
@@ -134,6 +155,12 @@ public record AllocationPlan(
         ((ObjectNode) port).put("nodePort", shared);
       }
     }
+  }
+
+  /** NeedsHealthCheck: a LoadBalancer that keeps client addresses (externalTrafficPolicy Local). */
+  static boolean needsHealthCheck(JsonNode spec) {
+    return Json.text(spec, "type").equals("LoadBalancer")
+        && Json.text(spec, "externalTrafficPolicy").equals("Local");
   }
 
   static boolean needsClusterIp(JsonNode spec) {

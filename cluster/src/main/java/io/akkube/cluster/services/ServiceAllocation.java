@@ -49,7 +49,7 @@ public final class ServiceAllocation implements WriteHook {
     AllocationPlan plan = AllocationPlan.of(previous, next);
     String owner = Json.namespace(next) + "/" + Json.name(next);
     if (plan.reservesNothing()) {
-      return write.apply(next).thenApply(reply -> afterWrite(reply, owner, plan, null, dryRun));
+      return write.apply(next).thenCompose(reply -> afterWrite(reply, owner, plan, null, dryRun));
     }
     return AskPattern.<ServiceAllocator.Command, ServiceAllocator.Reply>ask(
             allocator,
@@ -76,26 +76,31 @@ public final class ServiceAllocation implements WriteHook {
                           if (failure != null) {
                             throw new java.util.concurrent.CompletionException(failure);
                           }
-                          return written;
+                          return CompletableFuture.completedFuture(written);
                         }
                         return afterWrite(written, owner, plan, reserved, dryRun);
-                      });
+                      })
+                  .thenCompose(written -> written);
             });
   }
 
-  private ObjectEntity.Reply afterWrite(
+  /**
+   * Binds the reservation to the written service and releases what it no longer holds; the client
+   * is answered once the allocator has recorded that (as Kubernetes commits before it answers).
+   */
+  private CompletionStage<ObjectEntity.Reply> afterWrite(
       ObjectEntity.Reply reply,
       String owner,
       AllocationPlan plan,
       ServiceAllocator.Reserved reserved,
       boolean dryRun) {
     if (dryRun || reply.error() != null || reply.object() == null) {
-      return reply;
+      return CompletableFuture.completedFuture(reply);
     }
     ObjectNode written = reply.object().object();
     if (reply.finished()) {
       deleted(written);
-      return reply;
+      return CompletableFuture.completedFuture(reply);
     }
     List<String> ips =
         reserved == null || reserved.ip() == null ? List.of() : List.of(reserved.ip());
@@ -104,20 +109,20 @@ public final class ServiceAllocation implements WriteHook {
         && ports.isEmpty()
         && plan.releaseIps().isEmpty()
         && plan.releasePorts().isEmpty()) {
-      return reply;
+      return CompletableFuture.completedFuture(reply);
     }
-    tell(
-        r ->
-            new ServiceAllocator.Commit(
-                owner,
-                Json.metaText(written, "uid"),
-                ips,
-                ports,
-                plan.releaseIps(),
-                plan.releasePorts(),
-                r),
-        "commit");
-    return reply;
+    return tell(
+            r ->
+                new ServiceAllocator.Commit(
+                    owner,
+                    Json.metaText(written, "uid"),
+                    ips,
+                    ports,
+                    plan.releaseIps(),
+                    plan.releasePorts(),
+                    r),
+            "commit")
+        .thenApply(done -> reply);
   }
 
   private void revert(String owner, ServiceAllocator.Reserved reserved) {
@@ -132,12 +137,13 @@ public final class ServiceAllocation implements WriteHook {
   }
 
   /**
-   * Commits, reverts and releases are awaited for their log line only: a lost one leaves a pending
-   * or stale entry that the repair resolves.
+   * A commit, revert or release that fails is only logged: it leaves a pending or stale entry that
+   * the repair resolves.
    */
-  private void tell(Function<ActorRef<Done>, ServiceAllocator.Command> command, String what) {
-    AskPattern.ask(allocator, command::apply, ASK_TIMEOUT, system.scheduler())
-        .whenComplete(
+  private CompletionStage<Void> tell(
+      Function<ActorRef<Done>, ServiceAllocator.Command> command, String what) {
+    return AskPattern.ask(allocator, command::apply, ASK_TIMEOUT, system.scheduler())
+        .handle(
             (done, failure) -> {
               if (failure != null) {
                 log.warn(
@@ -145,6 +151,7 @@ public final class ServiceAllocation implements WriteHook {
                     what,
                     failure.toString());
               }
+              return null;
             });
   }
 
@@ -167,11 +174,22 @@ public final class ServiceAllocation implements WriteHook {
                   GoValues.stringSlice(service.path("spec").path("clusterIPs")),
                   "failed to allocate IP " + plan.ip() + ": " + r.reason())));
     }
-    if (r.full()) {
+    int index = plan.portIndexes().get(r.index());
+    if (r.full() && index != AllocationPlan.HEALTH_CHECK) {
       return ApiStatus.internal(
           "Internal error occurred: failed to allocate a nodePort: " + r.reason());
     }
-    int index = plan.portIndexes().get(r.index());
+    if (index == AllocationPlan.HEALTH_CHECK) {
+      int asked = plan.ports().get(r.index());
+      return ApiStatus.internal(
+          "Internal error occurred: "
+              + (asked == 0
+                  ? "failed to allocate a HealthCheck NodePort 0: " + r.reason()
+                  : "failed to allocate requested HealthCheck NodePort "
+                      + asked
+                      + ": "
+                      + r.reason()));
+    }
     return ApiStatus.invalid(
         ResourceTypes.SERVICES,
         name,

@@ -132,4 +132,24 @@ class AllocationPlanTest {
     assertThat(plan.ports()).containsExactly(30081);
     assertThat(plan.releasePorts()).containsExactly(30080);
   }
+
+  @Test
+  void aLocalLoadBalancerAlsoGetsAHealthCheckNodePortWhichGoesWithTheType() {
+    ObjectNode local =
+        service("'type':'LoadBalancer','externalTrafficPolicy':'Local','ports':[{'port':80}]");
+
+    AllocationPlan plan = AllocationPlan.of(null, local);
+    assertThat(plan.ports()).containsExactly(0, 0);
+    assertThat(plan.portIndexes()).containsExactly(0, AllocationPlan.HEALTH_CHECK);
+    plan.fill(local, "127.97.0.9", List.of(31000, 31001));
+    assertThat(local.path("spec").path("healthCheckNodePort").asInt()).isEqualTo(31001);
+
+    ObjectNode cluster =
+        service(
+            "'type':'LoadBalancer','externalTrafficPolicy':'Cluster','clusterIP':'127.97.0.9',"
+                + "'ports':[{'port':80,'nodePort':31000}]");
+    AllocationPlan change = AllocationPlan.of(local, cluster);
+    assertThat(change.reservesNothing()).isTrue();
+    assertThat(change.releasePorts()).containsExactly(31001);
+  }
 }

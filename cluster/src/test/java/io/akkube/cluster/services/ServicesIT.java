@@ -131,6 +131,13 @@ class ServicesIT {
     assertThat(table)
         .containsPattern(
             "balanced\\s+LoadBalancer\\s+127\\.97\\.\\d+\\.\\d+\\s+<pending>\\s+80:3\\d{4}/TCP");
+
+    akkube.create(
+        service(
+            "local-lb",
+            "  type: LoadBalancer\n  externalTrafficPolicy: Local\n  ports:\n  - port: 80\n"));
+    assertThat(akkube.get("svc", "local-lb").path("spec").path("healthCheckNodePort").asInt())
+        .isBetween(30000, 32767);
   }
 
   @Test
