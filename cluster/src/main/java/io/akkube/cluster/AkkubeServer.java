@@ -221,7 +221,14 @@ public final class AkkubeServer {
     // --- node agent (issue 3, node module): runs the pods bound to this machine's Node ---
     if (akkube.getBoolean("node.enabled")) {
       Config node = akkube.getConfig("node");
-      ContainerRuntime runtime = io.akkube.node.NodeAgent.processRuntime(node);
+      // --runtime auto|docker-api|process (issue 8)
+      ContainerRuntime runtime =
+          io.akkube.node.runtime.docker.RuntimeSelection.select(
+              node,
+              nodeName,
+              akkube.getString("api.bind"),
+              () -> io.akkube.node.NodeAgent.processRuntime(node),
+              clock);
       system.systemActorOf(
           io.akkube.node.NodeAgent.fromConfig(
               store, node, runtime, nodeName, akkube.getString("api.bind"), clock),

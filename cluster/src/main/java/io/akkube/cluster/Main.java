@@ -109,6 +109,16 @@ public final class Main implements Callable<Integer> {
 
     // --- end services ---
 
+    // --- container runtime (issue 8) ---
+    @Option(
+        names = "--runtime",
+        description =
+            "What runs this node's pods: auto (a container engine if its socket answers, else"
+                + " process), docker-api or process (default: akkube.node.runtime, process).")
+    String runtime;
+
+    // --- end container runtime ---
+
     // --- hollow nodes (issue 4) ---
     @Option(
         names = "--hollow-nodes",
@@ -237,6 +247,11 @@ public final class Main implements Callable<Integer> {
                   "akkube.services.node-port-range",
                   ConfigValueFactory.fromAnyRef(serviceNodePortRange))
               .withValue("akkube.api.bind", ConfigValueFactory.fromAnyRef(bind))
+              .withFallback(
+                  runtime == null
+                      ? ConfigFactory.empty()
+                      : ConfigFactory.empty()
+                          .withValue("akkube.node.runtime", ConfigValueFactory.fromAnyRef(runtime)))
               .withValue("akkube.api.port", ConfigValueFactory.fromAnyRef(apiPort))
               .withValue(
                   "akkube.hollow-nodes",

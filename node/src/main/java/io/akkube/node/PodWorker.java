@@ -71,8 +71,13 @@ public final class PodWorker extends AbstractBehavior<PodWorker.Command> {
 
   private record VolumesReady(Map<String, Path> volumes, String error) implements Command {}
 
-  private record Started(String container, ContainerHandle handle, String configError, String error)
-      implements Command {}
+  private record Started(
+      String container, ContainerHandle handle, String configError, String error, String reason)
+      implements Command {
+    Started(String container, ContainerHandle handle, String configError, String error) {
+      this(container, handle, configError, error, "");
+    }
+  }
 
   private record Exited(String container, String handleId, ContainerExit exit) implements Command {}
 
@@ -404,7 +409,8 @@ public final class PodWorker extends AbstractBehavior<PodWorker.Command> {
     lastVolumeAttempt = ctx.clock().instant();
     ObjectNode snapshot = pod;
     ContainerRuntime.Sandbox sandbox =
-        new ContainerRuntime.Sandbox(uid, Json.namespace(pod), Json.name(pod), hostname(), podDir);
+        new ContainerRuntime.Sandbox(
+            uid, Json.namespace(pod), Json.name(pod), hostname(), podDir, snapshot);
     CompletionStage<VolumesReady> result =
         fetchSources(snapshot)
             .thenApplyAsync(
@@ -563,6 +569,21 @@ public final class PodWorker extends AbstractBehavior<PodWorker.Command> {
                   Path log = podDir.resolve("logs").resolve(slot.name).resolve(attempt + ".log");
                   ContainerConfig config =
                       new ContainerConfig(
+                  // for runtimes that run images (docker-api): command and args apart
+                  List<JsonNode> pullSecrets = new ArrayList<>();
+                  for (JsonNode ref : snapshot.path("spec").path("imagePullSecrets")) {
+                    sources.secret().apply(Json.text(ref, "name")).ifPresent(pullSecrets::add);
+                  }
+                  String fieldPath = EventRecorder.containerFieldPath(slot.name, slot.init);
+                  ContainerRuntime.EngineSpec engine =
+                      new ContainerRuntime.EngineSpec(
+                          snapshot,
+                          slot.spec,
+                          EnvExpansion.expandAll(argv, env),
+                          EnvExpansion.expandAll(args, env),
+                          pullSecrets,
+                          (type, reason, message) ->
+                              ctx.events().record(snapshot, fieldPath, type, reason, message));
                           uid,
                           slot.name,
                           attempt,
@@ -572,11 +593,14 @@ public final class PodWorker extends AbstractBehavior<PodWorker.Command> {
                           mounts,
                           limits(slot.spec),
                           log,
-                          hostname());
+                          hostname(),
+                          engine);
                   try {
                     return new Started(slot.name, ctx.runtime().start(config), "", "");
                   } catch (RuntimeException e) {
                     return new Started(slot.name, null, "", String.valueOf(e.getMessage()));
+                  } catch (ContainerRuntime.StartFailure e) {
+                    return new Started(slot.name, null, "", e.getMessage(), e.reason());
                   }
                 },
                 ctx.blocking());
@@ -592,10 +616,19 @@ public final class PodWorker extends AbstractBehavior<PodWorker.Command> {
     String fieldPath = EventRecorder.containerFieldPath(slot.name, slot.init);
     if (m.handle() == null) {
       String reason =
-          m.configError().isEmpty() ? "RunContainerError" : "CreateContainerConfigError";
+          !m.reason().isEmpty()
+              ? m.reason()
+              : m.configError().isEmpty() ? "RunContainerError" : "CreateContainerConfigError";
       String message = m.configError().isEmpty() ? m.error() : m.configError();
       slot.state = new ContainerState.Waiting(reason, message);
-      ctx.events().record(pod, fieldPath, EventRecorder.WARNING, "Failed", "Error: " + message);
+      // an image's reasons are the event's text (Error: ErrImagePull), as the kubelet writes them
+      ctx.events()
+          .record(
+              pod,
+              fieldPath,
+              EventRecorder.WARNING,
+              "Failed",
+              "Error: " + (m.reason().isEmpty() ? message : m.reason()));
       slot.restartAt = ctx.clock().instant().plusSeconds(2);
       timers.startSingleTimer("retry-" + slot.name, new Sync(), Duration.ofSeconds(2));
       markDirty();
@@ -1217,6 +1250,9 @@ public final class PodWorker extends AbstractBehavior<PodWorker.Command> {
     }
     for (String list : List.of("initContainers", "containers")) {
       for (JsonNode c : spec.path(list)) {
+    for (JsonNode ref : spec.path("imagePullSecrets")) {
+      secrets.add(Json.text(ref, "name"));
+    }
         for (JsonNode from : c.path("envFrom")) {
           if (from.has("configMapRef")) {
             configMaps.add(Json.text(from.get("configMapRef"), "name"));

@@ -1,5 +1,7 @@
 package io.akkube.node.runtime;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -84,8 +86,16 @@ public interface ContainerRuntime {
     KILL
   }
 
-  /** One pod's sandbox: its directory holds volumes, logs and the runtime's records. */
-  record Sandbox(String podUid, String namespace, String podName, String hostname, Path podDir) {}
+  /**
+   * One pod's sandbox: its directory holds volumes, logs and the runtime's records; {@code pod} is
+   * the pod as the API has it (an engine publishes its ports and honours hostNetwork).
+   */
+  record Sandbox(
+      String podUid, String namespace, String podName, String hostname, Path podDir, JsonNode pod) {
+    public Sandbox(String podUid, String namespace, String podName, String hostname, Path podDir) {
+      this(podUid, namespace, podName, hostname, podDir, MissingNode.getInstance());
+    }
+  }
 
   /** A volume visible at {@code containerPath} (a file or a directory on the host). */
   record Mount(Path hostPath, String containerPath, boolean readOnly) {}
@@ -106,11 +116,92 @@ public interface ContainerRuntime {
       List<Mount> mounts,
       Limits limits,
       Path logFile,
-      String hostname) {
+      String hostname,
+      EngineSpec engine) {
     public ContainerConfig {
       command = List.copyOf(command);
       env = Map.copyOf(env);
       mounts = List.copyOf(mounts);
+    }
+
+    public ContainerConfig(
+        String podUid,
+        String containerName,
+        int attempt,
+        List<String> command,
+        Map<String, String> env,
+        String workingDir,
+        List<Mount> mounts,
+        Limits limits,
+        Path logFile,
+        String hostname) {
+      this(
+          podUid,
+          containerName,
+          attempt,
+          command,
+          env,
+          workingDir,
+          mounts,
+          limits,
+          logFile,
+          hostname,
+          EngineSpec.NONE);
+    }
+  }
+
+  /**
+   * What a runtime that runs images needs beyond {@link ContainerConfig} (the process and fake
+   * runtimes ignore it): the container's spec and its pod's (image, imagePullPolicy,
+   * securityContext, tty…), its command and args apart and $(VAR)-expanded (they override the
+   * image's ENTRYPOINT and CMD by the Kubernetes rules), the pod's imagePullSecrets as Secret
+   * objects, and where image events (Pulling, Pulled, BackOff…) go.
+   */
+  record EngineSpec(
+      JsonNode pod,
+      JsonNode container,
+      List<String> command,
+      List<String> args,
+      List<JsonNode> pullSecrets,
+      ContainerEvents events) {
+    public static final EngineSpec NONE =
+        new EngineSpec(
+            MissingNode.getInstance(),
+            MissingNode.getInstance(),
+            List.of(),
+            List.of(),
+            List.of(),
+            ContainerEvents.NONE);
+
+    public EngineSpec {
+      command = List.copyOf(command);
+      args = List.copyOf(args);
+      pullSecrets = List.copyOf(pullSecrets);
+    }
+  }
+
+  /** Events a runtime records on the container being started (type Normal or Warning). */
+  interface ContainerEvents {
+    ContainerEvents NONE = (type, reason, message) -> {};
+
+    void record(String type, String reason, String message);
+  }
+
+  /**
+   * A start that failed for a reason the container's waiting state reports as such
+   * ({@code ErrImagePull}, {@code ImagePullBackOff}, {@code ErrImageNeverPull},
+   * {@code InvalidImageName}…) instead of {@code RunContainerError}.
+   */
+  final class StartFailure extends RuntimeException {
+    private final String reason;
+
+    public StartFailure(String reason, String message) {
+      super(message);
+      this.reason = reason;
+    }
+
+    public String reason() {
+      return reason;
     }
   }
 
