@@ -218,6 +218,13 @@ public final class AkkubeServer {
         .register(clock.instant())
         .toCompletableFuture()
         .get(60, TimeUnit.SECONDS);
+    // --- node lifecycle (issue 7): heartbeats of the node agents to its singleton ---
+    io.akkube.node.Heartbeats heartbeats =
+        io.akkube.cluster.lifecycle.NodeLifecycle.start(system, singletons, store, akkube, clock);
+    if (!akkube.getBoolean("node.enabled")) {
+      io.akkube.cluster.lifecycle.NodeLifecycle.startMemberHeartbeats(system, heartbeats, nodeName);
+    }
+    // --- end node lifecycle ---
     // --- node agent (issue 3, node module): runs the pods bound to this machine's Node ---
     if (akkube.getBoolean("node.enabled")) {
       Config node = akkube.getConfig("node");
@@ -231,7 +238,7 @@ public final class AkkubeServer {
               clock);
       system.systemActorOf(
           io.akkube.node.NodeAgent.fromConfig(
-              store, node, runtime, nodeName, akkube.getString("api.bind"), clock),
+              store, node, runtime, nodeName, akkube.getString("api.bind"), heartbeats, clock),
           "node-agent",
           Props.empty());
       podStreams.register(
@@ -245,7 +252,7 @@ public final class AkkubeServer {
     // --- end node agent ---
     // --- scheduling (issue 4): scheduler, taint eviction, disruption budgets, hollow nodes ---
     io.akkube.cluster.scheduling.SchedulingComponents.start(
-        system, singletons, store, akkube, akkube.getString("api.bind"), clock);
+        system, singletons, store, akkube, akkube.getString("api.bind"), heartbeats, clock);
     // --- end scheduling ---
     singletons.init(
         SingletonActor.of(

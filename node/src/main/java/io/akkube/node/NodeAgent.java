@@ -70,6 +70,9 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
 
   private record MirrorWritten(String uid, Throwable failure) implements Command {}
 
+  /** Time for a heartbeat to the node-lifecycle singleton. */
+  private record Beat() implements Command {}
+
   /**
    * Settings of one agent (config {@code akkube.node}).
    *
@@ -106,6 +109,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   private final ObjectStore store;
   private final ContainerRuntime runtime;
   private final Settings settings;
+  private final Heartbeats heartbeats;
   private final PodWorker.Context workerContext;
   private final Map<String, ActorRef<PodWorker.Command>> workers = new HashMap<>();
   private final Set<String> stopping = new HashSet<>();
@@ -163,6 +167,18 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
       String nodeName,
       String address,
       Clock clock) {
+    return fromConfig(store, node, runtime, nodeName, address, Heartbeats.NONE, clock);
+  }
+
+  /** The agent of this machine on {@code runtime}, heartbeating to {@code heartbeats}. */
+  public static Behavior<Command> fromConfig(
+      ObjectStore store,
+      com.typesafe.config.Config node,
+      ContainerRuntime runtime,
+      String nodeName,
+      String address,
+      Heartbeats heartbeats,
+      Clock clock) {
     Path stateDir = Path.of(node.getString("state-dir")).toAbsolutePath();
     Backoff backoff =
         new Backoff(
@@ -184,6 +200,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
                 : Optional.of(Path.of(manifests).toAbsolutePath()),
             duration(node, "file-check-frequency", Duration.ofSeconds(20)),
             duration(node, "volume-refresh", Duration.ofMinutes(1))),
+        heartbeats,
         clock);
   }
 
@@ -193,11 +210,21 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
 
   public static Behavior<Command> create(
       ObjectStore store, ContainerRuntime runtime, Settings settings, Clock clock) {
+    return create(store, runtime, settings, Heartbeats.NONE, clock);
+  }
+
+  private static Behavior<Command> create(
+      ObjectStore store,
+      ContainerRuntime runtime,
+      Settings settings,
+      Heartbeats heartbeats,
+      Clock clock) {
     return create(
         store,
         runtime,
         settings,
         new NodeRegistration(store, settings.nodeName(), settings.address(), runtime.version()),
+        heartbeats,
         clock);
   }
 
@@ -208,11 +235,23 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
       Settings settings,
       NodeRegistration registration,
       Clock clock) {
+    return create(store, runtime, settings, registration, Heartbeats.NONE, clock);
+  }
+
+  /** An agent that also heartbeats to {@code heartbeats} once registered. */
+  public static Behavior<Command> create(
+      ObjectStore store,
+      ContainerRuntime runtime,
+      Settings settings,
+      NodeRegistration registration,
+      Heartbeats heartbeats,
+      Clock clock) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
                 timers ->
-                    new NodeAgent(ctx, timers, store, runtime, settings, registration, clock)));
+                    new NodeAgent(
+                        ctx, timers, store, runtime, settings, registration, heartbeats, clock)));
   }
 
   private NodeAgent(
@@ -222,8 +261,14 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
       ContainerRuntime runtime,
       Settings settings,
       NodeRegistration registration,
+      Heartbeats heartbeats,
       Clock clock) {
     super(ctx);
+    this.heartbeats = heartbeats;
+    if (!heartbeats.interval().isZero()) {
+      timers.startTimerWithFixedDelay("heartbeat", new Beat(), heartbeats.interval());
+      heartbeats.beat(settings.nodeName());
+    }
     this.timers = timers;
     this.store = store;
     this.runtime = runtime;
@@ -277,7 +322,13 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         .onMessage(WorkerStopped.class, this::onWorkerStopped)
         .onMessage(ScanManifests.class, m -> scanManifests())
         .onMessage(MirrorWritten.class, this::onMirrorWritten)
+        .onMessage(Beat.class, this::onBeat)
         .build();
+  }
+
+  private Behavior<Command> onBeat(Beat m) {
+    heartbeats.beat(settings.nodeName());
+    return this;
   }
 
   private Behavior<Command> onRegistered(Registered m) {

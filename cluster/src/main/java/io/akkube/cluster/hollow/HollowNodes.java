@@ -5,14 +5,18 @@ import akka.actor.typed.Props;
 import com.typesafe.config.Config;
 import io.akkube.core.store.ObjectStore;
 import io.akkube.node.Backoff;
+import io.akkube.node.Heartbeats;
 import io.akkube.node.NodeAgent;
 import io.akkube.node.NodeRegistration;
 import io.akkube.node.runtime.fake.FakeRuntime;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Simulated nodes in this JVM (like kubemark/kwok): each is a real {@link NodeAgent} with the
@@ -52,6 +56,46 @@ public final class HollowNodes {
   private HollowNodes() {}
 
   /**
+   * Test-only control, off by default: config {@code akkube.hollow.silent-nodes-file} names a file
+   * whose lines are hollow nodes that must stop heartbeating (read at every heartbeat), so a test
+   * can lose a node and bring it back without killing the JVM.
+   */
+  public static Optional<Path> silentNodesFile(Config akkube) {
+    String file =
+        akkube.hasPath("hollow.silent-nodes-file")
+            ? akkube.getString("hollow.silent-nodes-file")
+            : "";
+    return file.isBlank() ? Optional.empty() : Optional.of(Path.of(file));
+  }
+
+  /** {@code heartbeats}, except for the nodes {@code silentNodesFile} lists at the time. */
+  private static Heartbeats unlessSilenced(Heartbeats heartbeats, Optional<Path> silentNodesFile) {
+    if (silentNodesFile.isEmpty()) {
+      return heartbeats;
+    }
+    Path file = silentNodesFile.get();
+    return new Heartbeats() {
+      @Override
+      public Duration interval() {
+        return heartbeats.interval();
+      }
+
+      @Override
+      public void beat(String nodeName) {
+        try {
+          if (Files.exists(file)
+              && Files.readAllLines(file).stream().anyMatch(l -> l.trim().equals(nodeName))) {
+            return;
+          }
+        } catch (IOException e) {
+          // unreadable: treat as not silenced
+        }
+        heartbeats.beat(nodeName);
+      }
+    };
+  }
+
+  /**
    * Starts {@code settings.count()} node agents under the system guardian. {@code node} is config
    * {@code akkube.node} (state directory, back-off, status delay); {@code address} the address they
    * report.
@@ -62,6 +106,8 @@ public final class HollowNodes {
       Settings settings,
       Config node,
       String address,
+      Heartbeats heartbeats,
+      Optional<Path> silentNodesFile,
       Clock clock) {
     if (settings.count() <= 0) {
       return;
@@ -76,6 +122,7 @@ public final class HollowNodes {
     capacity.put("cpu", settings.cpu());
     capacity.put("memory", settings.memory());
     capacity.put("pods", settings.pods());
+    Heartbeats beats = unlessSilenced(heartbeats, silentNodesFile);
     // Registration writes the Node three times; a thousand at once would time out on a busy
     // machine, so the agents start in small batches.
     for (int first = 0; first < settings.count(); first += BATCH) {
@@ -84,7 +131,7 @@ public final class HollowNodes {
       Runnable startBatch =
           () -> {
             for (int i = from; i < to; i++) {
-              startOne(system, store, i, address, stateRoot, backoff, node, capacity, clock);
+              startOne(system, store, i, address, stateRoot, backoff, node, capacity, beats, clock);
             }
           };
       if (from == 0) {
@@ -107,6 +154,7 @@ public final class HollowNodes {
       Backoff backoff,
       Config node,
       Map<String, String> capacity,
+      Heartbeats heartbeats,
       Clock clock) {
     String name = NAME_PREFIX + index;
     FakeRuntime runtime = new FakeRuntime(clock);
@@ -117,6 +165,8 @@ public final class HollowNodes {
         new NodeRegistration(
             store, name, address, runtime.version(), capacity, Map.of(LABEL, "true"));
     system.systemActorOf(
-        NodeAgent.create(store, runtime, agent, registration, clock), name, Props.empty());
+        NodeAgent.create(store, runtime, agent, registration, heartbeats, clock),
+        name,
+        Props.empty());
   }
 }

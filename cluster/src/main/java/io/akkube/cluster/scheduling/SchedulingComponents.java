@@ -26,6 +26,7 @@ public final class SchedulingComponents {
       ObjectStore store,
       Config akkube,
       String address,
+      io.akkube.node.Heartbeats heartbeats,
       Clock clock) {
     singletons.init(
         SingletonActor.of(
@@ -48,6 +49,8 @@ public final class SchedulingComponents {
         HollowNodes.Settings.fromConfig(akkube),
         akkube.getConfig("node"),
         address,
+        heartbeats,
+        HollowNodes.silentNodesFile(akkube),
         clock);
   }
 }
