@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +22,31 @@ final class CassandraClasspath {
   private CassandraClasspath() {}
 
   /**
+   * Where the generated pom and the classpath file live: the user's cache ({@code
+   * $XDG_CACHE_HOME/akkube} or {@code ~/.cache/akkube}), shared by every data directory since the
+   * jars themselves are in the local Maven repository anyway; the data directory if that cache is
+   * not writable.
+   */
+  static Path cacheDirectory(Path dataDir) {
+    String xdg = System.getenv("XDG_CACHE_HOME");
+    Path cache =
+        (xdg != null && !xdg.isBlank()
+                ? Path.of(xdg)
+                : Path.of(System.getProperty("user.home"), ".cache"))
+            .resolve("akkube")
+            .resolve("cassandra-" + VERSION);
+    try {
+      Files.createDirectories(cache);
+      if (Files.isWritable(cache)) {
+        return cache;
+      }
+    } catch (IOException e) {
+      // fall back to the data directory
+    }
+    return dataDir.resolve("classpath");
+  }
+
+  /**
    * The classpath of {@code cassandra-all} and its dependencies. The first call per directory runs
    * {@code mvn dependency:build-classpath} on a generated pom under {@code dir} (about 100 jars
    * into the local Maven repository); later calls read the file it wrote.
@@ -34,8 +60,10 @@ final class CassandraClasspath {
         return classpath;
       }
     }
-    Path pom = dir.resolve("pom.xml");
+    // files of this run only, so concurrent first starts never read each other's partial output
+    Path pom = Files.createTempFile(dir, "pom-", ".xml");
     Files.writeString(pom, pom(), StandardCharsets.UTF_8);
+    Path resolved = Files.createTempFile(dir, "classpath-", ".tmp");
     Path log = dir.resolve("resolve.log");
     System.err.println("akkube: resolving " + ARTIFACT + " from Maven Central (first run only)");
     Process mvn =
@@ -46,7 +74,7 @@ final class CassandraClasspath {
                 "-f",
                 pom.toString(),
                 "dependency:build-classpath",
-                "-Dmdep.outputFile=" + classpathFile)
+                "-Dmdep.outputFile=" + resolved)
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
@@ -55,11 +83,19 @@ final class CassandraClasspath {
       mvn.destroyForcibly();
       throw new IOException("resolving " + ARTIFACT + " took over 15 minutes; see " + log);
     }
-    if (mvn.exitValue() != 0 || !Files.exists(classpathFile)) {
+    Files.deleteIfExists(pom);
+    String classpath = Files.readString(resolved).trim();
+    if (mvn.exitValue() != 0 || classpath.isEmpty()) {
+      Files.deleteIfExists(resolved);
       throw new IOException(
           "mvn could not resolve " + ARTIFACT + " (exit " + mvn.exitValue() + "); see " + log);
     }
-    return Files.readString(classpathFile).trim();
+    Files.move(
+        resolved,
+        classpathFile,
+        StandardCopyOption.REPLACE_EXISTING,
+        StandardCopyOption.ATOMIC_MOVE);
+    return classpath;
   }
 
   private static boolean allJarsExist(String classpath) {

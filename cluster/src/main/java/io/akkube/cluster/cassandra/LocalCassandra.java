@@ -91,7 +91,7 @@ public final class LocalCassandra {
             .replace("${STORAGE_PORT}", Integer.toString(storagePort)));
     Path logback = dataDir.resolve("logback.xml");
     Files.writeString(logback, resource("cassandra-logback.xml"));
-    String classpath = CassandraClasspath.resolve(dataDir.resolve("classpath"));
+    String classpath = CassandraClasspath.resolve(CassandraClasspath.cacheDirectory(dataDir));
 
     List<String> command = new ArrayList<>();
     // setsid: Cassandra gets its own session, so a Ctrl-C meant for the caller does not reach it.

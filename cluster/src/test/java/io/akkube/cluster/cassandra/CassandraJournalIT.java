@@ -115,6 +115,46 @@ class CassandraJournalIT {
     }
   }
 
+  @Test
+  void productionModeRefusesAnUnmigratedKeyspaceUntilMigrateCreatesIt() {
+    String contactPoint = "127.0.0.1:" + cqlPort;
+    Run unmigrated =
+        Run.of(
+            builder(
+                List.of(
+                    "up",
+                    "--data-dir",
+                    tmp.resolve("unmigrated").toString(),
+                    "--api-port",
+                    Integer.toString(freePort()),
+                    "--journal",
+                    "cassandra",
+                    "--cassandra-contact-points",
+                    contactPoint,
+                    "--cassandra-keyspace",
+                    "fresh",
+                    "--dev",
+                    "false")),
+            Duration.ofMinutes(2));
+    assertThat(unmigrated.exitCode()).as("%s", unmigrated).isNotZero();
+    assertThat(unmigrated.stderr())
+        .contains("keyspace fresh has no akkube schema: run `akkube migrate --journal cassandra");
+
+    List<String> migrate =
+        List.of(
+            "migrate",
+            "--journal",
+            "cassandra",
+            "--cassandra-contact-points",
+            contactPoint,
+            "--cassandra-keyspace",
+            "fresh");
+    Run first = Run.of(builder(migrate), Duration.ofMinutes(2));
+    assertThat(first.exitCode()).as("%s", first).isZero();
+    assertThat(first.stdout())
+        .startsWith("keyspaces fresh and fresh_snapshot ready (replication factor 1");
+  }
+
   private static Map<String, Long> resourceVersions(Kubectl kubectl) {
     Run list =
         kubectl.run(
