@@ -24,8 +24,8 @@ import com.typesafe.config.Config;
 import io.akkube.cluster.gc.GarbageCollector;
 import io.akkube.cluster.namespace.NamespaceController;
 import io.akkube.cluster.revision.RevisionLog;
-import io.akkube.cluster.streams.NodeStreamsRouter;
 import io.akkube.cluster.store.ShardedObjectStore;
+import io.akkube.cluster.streams.NodeStreamsRouter;
 import io.akkube.cluster.watch.WatchCache;
 import io.akkube.core.api.ApiException;
 import io.akkube.core.api.Json;
@@ -248,6 +248,9 @@ public final class AkkubeServer {
               runtime,
               Path.of(node.getString("state-dir")),
               system.dispatchers().lookup(DispatcherSelector.blocking())));
+      // Services on this machine: cluster DNS and the node's proxy (issue 6)
+      io.akkube.node.proxy.ServiceNetwork.start(
+          system, store, akkube, nodeName, akkube.getString("api.bind"), clock);
     }
     // --- end node agent ---
     // --- scheduling (issue 4): scheduler, taint eviction, disruption budgets, hollow nodes ---
@@ -259,6 +262,17 @@ public final class AkkubeServer {
             Behaviors.supervise(NamespaceController.create(store, Duration.ofSeconds(1)))
                 .onFailure(SupervisorStrategy.restart()),
             "namespace-controller"));
+    singletons.init(
+        SingletonActor.of(
+            Behaviors.supervise(
+                    io.akkube.cluster.events.EventTtl.create(
+                        store,
+                        akkube.hasPath("events.ttl")
+                            ? akkube.getDuration("events.ttl")
+                            : Duration.ofHours(1),
+                        clock))
+                .onFailure(SupervisorStrategy.restart()),
+            "event-ttl"));
     singletons.init(
         SingletonActor.of(
             Behaviors.supervise(GarbageCollector.create(store, Duration.ofSeconds(1)))

@@ -79,6 +79,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
    * @param podManifestPath the static pods' directory, or empty
    * @param fileCheckFrequency how often that directory is read even without a change notice
    * @param volumeRefresh how often configMap, secret and downwardAPI volume files are refreshed
+   * @param podDns the pods' resolv.conf (cluster DNS, domain, host file)
    */
   public record Settings(
       String nodeName,
@@ -88,7 +89,30 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
       Duration statusDelay,
       Optional<Path> podManifestPath,
       Duration fileCheckFrequency,
-      Duration volumeRefresh) {
+      Duration volumeRefresh,
+      io.akkube.node.dns.PodDns podDns) {
+
+    /** An agent whose pods keep the host's /etc/resolv.conf. */
+    public Settings(
+        String nodeName,
+        String address,
+        Path stateDir,
+        Backoff backoff,
+        Duration statusDelay,
+        Optional<Path> podManifestPath,
+        Duration fileCheckFrequency,
+        Duration volumeRefresh) {
+      this(
+          nodeName,
+          address,
+          stateDir,
+          backoff,
+          statusDelay,
+          podManifestPath,
+          fileCheckFrequency,
+          volumeRefresh,
+          io.akkube.node.dns.PodDns.NONE);
+    }
 
     /** An agent without static pods, refreshing volumes every minute as the kubelet does. */
     public Settings(
@@ -199,7 +223,8 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
                 ? Optional.empty()
                 : Optional.of(Path.of(manifests).toAbsolutePath()),
             duration(node, "file-check-frequency", Duration.ofSeconds(20)),
-            duration(node, "volume-refresh", Duration.ofMinutes(1))),
+            duration(node, "volume-refresh", Duration.ofMinutes(1)),
+            io.akkube.node.dns.PodDns.fromConfig(node)),
         heartbeats,
         clock);
   }
@@ -292,6 +317,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
             settings.backoff(),
             settings.statusDelay(),
             settings.volumeRefresh(),
+            settings.podDns(),
             clock);
     for (ContainerHandle h : runtime.containers()) {
       adoptable.computeIfAbsent(h.podUid(), k -> new ArrayList<>()).add(h);

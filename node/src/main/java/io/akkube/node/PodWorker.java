@@ -110,6 +110,7 @@ public final class PodWorker extends AbstractBehavior<PodWorker.Command> {
       Backoff backoff,
       Duration statusDelay,
       Duration volumeRefresh,
+      io.akkube.node.dns.PodDns podDns,
       Clock clock) {}
 
   /** One container of the pod. */
@@ -563,12 +564,11 @@ public final class PodWorker extends AbstractBehavior<PodWorker.Command> {
                   List<ContainerRuntime.Mount> mounts;
                   try {
                     mounts = PodVolumes.mounts(slot.spec, vols);
+                    mounts = ctx.podDns().withResolvConf(mounts, snapshot, podDir);
                   } catch (PodVolumes.VolumeError e) {
                     return new Started(slot.name, null, e.getMessage(), "");
                   }
                   Path log = podDir.resolve("logs").resolve(slot.name).resolve(attempt + ".log");
-                  ContainerConfig config =
-                      new ContainerConfig(
                   // for runtimes that run images (docker-api): command and args apart
                   List<JsonNode> pullSecrets = new ArrayList<>();
                   for (JsonNode ref : snapshot.path("spec").path("imagePullSecrets")) {
@@ -584,6 +584,8 @@ public final class PodWorker extends AbstractBehavior<PodWorker.Command> {
                           pullSecrets,
                           (type, reason, message) ->
                               ctx.events().record(snapshot, fieldPath, type, reason, message));
+                  ContainerConfig config =
+                      new ContainerConfig(
                           uid,
                           slot.name,
                           attempt,
@@ -597,10 +599,10 @@ public final class PodWorker extends AbstractBehavior<PodWorker.Command> {
                           engine);
                   try {
                     return new Started(slot.name, ctx.runtime().start(config), "", "");
-                  } catch (RuntimeException e) {
-                    return new Started(slot.name, null, "", String.valueOf(e.getMessage()));
                   } catch (ContainerRuntime.StartFailure e) {
                     return new Started(slot.name, null, "", e.getMessage(), e.reason());
+                  } catch (RuntimeException e) {
+                    return new Started(slot.name, null, "", String.valueOf(e.getMessage()));
                   }
                 },
                 ctx.blocking());
@@ -1248,11 +1250,11 @@ public final class PodWorker extends AbstractBehavior<PodWorker.Command> {
         secrets.add(Json.text(v.get("secret"), "secretName"));
       }
     }
-    for (String list : List.of("initContainers", "containers")) {
-      for (JsonNode c : spec.path(list)) {
     for (JsonNode ref : spec.path("imagePullSecrets")) {
       secrets.add(Json.text(ref, "name"));
     }
+    for (String list : List.of("initContainers", "containers")) {
+      for (JsonNode c : spec.path(list)) {
         for (JsonNode from : c.path("envFrom")) {
           if (from.has("configMapRef")) {
             configMaps.add(Json.text(from.get("configMapRef"), "name"));
