@@ -65,8 +65,8 @@ public interface ContainerRuntime {
 
   /**
    * Starts {@code command} in the container's namespaces and environment with pipes to the caller
-   * ({@code kubectl exec}); with {@code tty} on a pseudo-terminal, whose output then carries
-   * stderr too. Empty when the container does not run or this runtime cannot.
+   * ({@code kubectl exec}); with {@code tty} on a pseudo-terminal, whose output then carries stderr
+   * too. Empty when the container does not run or this runtime cannot.
    */
   default Optional<ExecProcess> startExec(
       ContainerHandle handle, List<String> command, boolean tty) {
@@ -188,9 +188,9 @@ public interface ContainerRuntime {
   }
 
   /**
-   * A start that failed for a reason the container's waiting state reports as such
-   * ({@code ErrImagePull}, {@code ImagePullBackOff}, {@code ErrImageNeverPull},
-   * {@code InvalidImageName}…) instead of {@code RunContainerError}.
+   * A start that failed for a reason the container's waiting state reports as such ({@code
+   * ErrImagePull}, {@code ImagePullBackOff}, {@code ErrImageNeverPull}, {@code InvalidImageName}…)
+   * instead of {@code RunContainerError}.
    */
   final class StartFailure extends RuntimeException {
     private final String reason;
