@@ -125,7 +125,11 @@ public final class BenchResult {
       for (Row r : rows) {
         Double v = r.values.size() > i ? r.values.get(i) : null;
         if (v != null && !v.isNaN()) {
-          system.put(r.key, round(v));
+          if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            system.put(r.key, v.longValue());
+          } else {
+            system.put(r.key, round(v));
+          }
         }
       }
     }

@@ -63,12 +63,16 @@ final class RecoverBench {
     System.out.printf(
         "%d configmaps in %.1f s; killed -9; restarting, load %s%n",
         journaled, writes.seconds(), Machine.loadAverage());
-    double ready;
+    double ready = Double.NaN;
     double listed = Double.NaN;
     int served = 0;
     try (AkkubeChild second = AkkubeChild.start(dataDir, s.serverJvmOptions(), 0)) {
-      ready = second.awaitReady(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-      while (System.nanoTime() < deadline) {
+      try {
+        ready = second.awaitReady(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+      } catch (IllegalStateException e) {
+        result.incomplete("not ready before the deadline: " + e.getMessage().lines().findFirst());
+      }
+      while (!Double.isNaN(ready) && System.nanoTime() < deadline) {
         try {
           HttpResponse<byte[]> r =
               second
@@ -98,6 +102,7 @@ final class RecoverBench {
         .row("restart to /readyz", "s", "readySeconds", ready)
         .row("restart to full list", "s", "listSeconds", listed)
         .row("objects in that list", "", "listed", (double) served)
+        .row("journal file", "MiB", "journalMiB", journalMiB(dataDir))
         .put("loadAverageAtEnd", Machine.loadAverage());
     if (journaled < s.objects()) {
       result.incomplete(
@@ -107,6 +112,18 @@ final class RecoverBench {
       result.incomplete("the list never held all " + journaled + " objects");
     }
     return result;
+  }
+
+  private static double journalMiB(Path dataDir) {
+    try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dataDir)) {
+      return files
+              .filter(f -> f.getFileName().toString().startsWith("journal"))
+              .mapToLong(f -> f.toFile().length())
+              .sum()
+          / (1024.0 * 1024.0);
+    } catch (IOException e) {
+      return Double.NaN;
+    }
   }
 
   private static byte[] configMap(int i) {
