@@ -230,11 +230,16 @@ final class AkkubeCluster implements AutoCloseable {
         });
   }
 
-  /** SIGKILL of the member's JVM (its pods' processes, like a real machine's, are left alone). */
-  void kill(Member m) throws InterruptedException {
-    m.process.descendants().forEach(started::add); // still ours to clean up at the end
+  /**
+   * SIGKILL of the member's JVM; its pods' processes, like a real machine's, are left running (the
+   * returned handles).
+   */
+  List<ProcessHandle> kill(Member m) throws InterruptedException {
+    List<ProcessHandle> left = m.process.descendants().toList();
+    started.addAll(left); // still ours to clean up at the end
     m.process.destroyForcibly();
     m.process.waitFor(30, TimeUnit.SECONDS);
+    return left;
   }
 
   /** Every control-plane member lists all members' Nodes, each Ready. */
