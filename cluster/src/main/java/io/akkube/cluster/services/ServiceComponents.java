@@ -111,8 +111,7 @@ public final class ServiceComponents {
                 + "\"targetPort\":"
                 + apiPort
                 + "}],\"sessionAffinity\":\"None\"}}");
-    return ignoreConflict(
-            store.create(ResourceTypes.SERVICES, "default", service, WriteOptions.DEFAULT))
+    return createMasterService(store, service, 20)
         .thenCompose(
             ok ->
                 store
@@ -156,6 +155,47 @@ public final class ServiceComponents {
                           null,
                           WriteOptions.DEFAULT));
             });
+  }
+
+  /**
+   * Creates the master service unless it exists. Members starting together race for its fixed
+   * address: the loser's allocation fails (422 "already allocated") while the winner's create is
+   * still in flight, so that answer means "look again" — the service exists soon, or the winner
+   * failed and this member tries once more.
+   */
+  private static CompletionStage<Void> createMasterService(
+      ObjectStore store, ObjectNode service, int attempts) {
+    return store
+        .create(ResourceTypes.SERVICES, "default", service.deepCopy(), WriteOptions.DEFAULT)
+        .handle(
+            (ok, failure) -> {
+              Throwable cause = failure instanceof CompletionException c ? c.getCause() : failure;
+              if (cause == null
+                  || cause instanceof ApiException api && api.status().code() == 409) {
+                return java.util.concurrent.CompletableFuture.<Void>completedFuture(null);
+              }
+              boolean raced =
+                  cause instanceof ApiException api
+                      && api.status().code() == 422
+                      && api.status().message().contains("already allocated");
+              if (!raced || attempts <= 1) {
+                return java.util.concurrent.CompletableFuture.<Void>failedFuture(cause);
+              }
+              return store
+                  .get(ResourceTypes.SERVICES, "default", "kubernetes")
+                  .handle((existing, missing) -> missing == null)
+                  .thenCompose(
+                      exists ->
+                          exists
+                              ? java.util.concurrent.CompletableFuture.<Void>completedFuture(null)
+                              : java.util.concurrent.CompletableFuture.supplyAsync(
+                                      () -> null,
+                                      java.util.concurrent.CompletableFuture.delayedExecutor(
+                                          250, java.util.concurrent.TimeUnit.MILLISECONDS))
+                                  .thenCompose(
+                                      v -> createMasterService(store, service, attempts - 1)));
+            })
+        .thenCompose(next -> next);
   }
 
   private static ObjectNode parse(String json) {
