@@ -8,7 +8,9 @@ import io.kubernetes.client.proto.Meta;
 import io.kubernetes.client.proto.V1;
 import io.kubernetes.client.proto.V1Apps;
 import io.kubernetes.client.proto.V1Autoscaling;
+import io.kubernetes.client.proto.V1Discovery;
 import io.kubernetes.client.proto.V1Policy;
+import io.kubernetes.client.proto.V1Scheduling;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -26,6 +28,8 @@ class GoJsonFieldsTest {
             V1Apps.getDescriptor(),
             V1Policy.getDescriptor(),
             V1Autoscaling.getDescriptor(),
+            V1Scheduling.getDescriptor(),
+            V1Discovery.getDescriptor(),
             Meta.getDescriptor())) {
       for (Descriptor message : file.getMessageTypes()) {
         message.getFields().forEach(f -> known.add(GoJsonFields.key(f)));
