@@ -1,10 +1,10 @@
 package io.akkube.cluster.gc;
 
 import akka.actor.typed.Behavior;
-import akka.actor.typed.javadsl.Behaviors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.akkube.cluster.PeriodicSweep;
 import io.akkube.cluster.gc.GarbageCollection.Item;
 import io.akkube.core.api.ApiException;
 import io.akkube.core.api.Json;
@@ -38,43 +38,10 @@ public final class GarbageCollector {
 
   private static final Logger log = LoggerFactory.getLogger(GarbageCollector.class);
 
-  private enum Tick {
-    INSTANCE
-  }
-
-  private record Done() {}
-
   private GarbageCollector() {}
 
   public static Behavior<Object> create(ObjectStore store, Duration interval) {
-    return Behaviors.setup(
-        ctx ->
-            Behaviors.withTimers(
-                timers -> {
-                  timers.startSingleTimer(Tick.INSTANCE, interval);
-                  return Behaviors.receive(Object.class)
-                      .onMessageEquals(
-                          Tick.INSTANCE,
-                          () -> {
-                            ctx.pipeToSelf(
-                                sweep(store),
-                                (ok, failure) -> {
-                                  if (failure != null) {
-                                    ctx.getLog()
-                                        .warn("garbage collection failed: {}", failure.toString());
-                                  }
-                                  return new Done();
-                                });
-                            return Behaviors.same();
-                          })
-                      .onMessage(
-                          Done.class,
-                          d -> {
-                            timers.startSingleTimer(Tick.INSTANCE, interval);
-                            return Behaviors.same();
-                          })
-                      .build();
-                }));
+    return PeriodicSweep.create("garbage collection", interval, () -> sweep(store));
   }
 
   /** One pass over every object. */
