@@ -89,7 +89,7 @@ class NodeAgentIT {
           containers:
           - name: app
             image: busybox
-            command: [sh, -c, 'sleep 3; touch /tmp/ready; sleep 600']
+            command: [sh, -c, 'sleep 15; touch /tmp/ready; sleep 600']
             readinessProbe:
               exec: {command: [cat, /tmp/ready]}
               periodSeconds: 1

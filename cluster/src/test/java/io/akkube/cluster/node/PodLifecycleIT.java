@@ -226,9 +226,9 @@ class PodLifecycleIT {
         "running",
         () -> akkube.row("post-start").startsWith("post-start 1/1 Running 0"));
     eventually(
-        Duration.ofSeconds(10),
+        Duration.ofSeconds(30),
         "printed",
-        () -> read(akkube.logFile("post-start", "app", 0)).contains("written by postStart"));
+        () -> akkube.kubectl("logs", "post-start").contains("written by postStart"));
   }
 
   @Test
