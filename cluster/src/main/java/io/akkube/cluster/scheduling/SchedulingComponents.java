@@ -28,11 +28,13 @@ public final class SchedulingComponents {
       String address,
       io.akkube.node.Heartbeats heartbeats,
       Clock clock) {
-    singletons.init(
-        SingletonActor.of(
-            Behaviors.supervise(Scheduler.create(store, clock))
-                .onFailure(SupervisorStrategy.restart()),
-            Scheduler.NAME));
+    if (!akkube.hasPath("scheduler.enabled") || akkube.getBoolean("scheduler.enabled")) {
+      singletons.init(
+          SingletonActor.of(
+              Behaviors.supervise(Scheduler.create(store, clock))
+                  .onFailure(SupervisorStrategy.restart()),
+              Scheduler.NAME));
+    }
     singletons.init(
         SingletonActor.of(
             Behaviors.supervise(TaintEvictionController.create(store, clock))

@@ -54,7 +54,11 @@ final class AkkubeProcess implements AutoCloseable {
     this.stderrFile = this.dataDir.resolveSibling(this.dataDir.getFileName() + ".stderr.log");
   }
 
-  /** Starts the packaged launcher with {@code up} on a free port and waits until it is ready. */
+  /**
+   * Starts the packaged launcher with {@code up} on a free port and waits until it is ready. This
+   * suite tests the API and the watch contract alone (issue 2), so the scheduler and the node agent
+   * are off: pods stay Pending, as the issue's scenarios expect.
+   */
   static AkkubeProcess start(Path dataDir) {
     int port = freePort();
     Path build = buildDirectory();
@@ -76,7 +80,12 @@ final class AkkubeProcess implements AutoCloseable {
             Integer.toString(port),
             "--node-name",
             "e2e-node");
-    return launch(dataDir, port, command, repoRoot(), Map.of());
+    return launch(
+        dataDir,
+        port,
+        command,
+        repoRoot(),
+        Map.of("AKKUBE_SCHEDULER_ENABLED", "false", "AKKUBE_NODE_ENABLED", "false"));
   }
 
   /** Runs {@code command} (which must print the launcher's lines) and waits until it is ready. */
