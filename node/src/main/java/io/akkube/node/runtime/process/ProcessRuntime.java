@@ -268,7 +268,12 @@ public final class ProcessRuntime implements ContainerRuntime {
     // The wrapper reaches its own record dir through the staged copy when isolated.
     Path wrapperDir = isolate ? Path.of(STAGED_CONTAINER_DIR) : dir;
     Path wrapperExitFile = wrapperDir.resolve(exitFile.getFileName());
+    // Setup done (namespaces, /tmp, volumes, working dir): start() returns only now, so a postStart
+    // hook or an exec never runs in a half-mounted pod.
     script
+        .append(": > ")
+        .append(quote(wrapperDir.resolve(SET_UP).toString()))
+        .append('\n')
         .append(LogWriter.startCommand(wrapperDir))
         .append("wait $!\n")
         .append("echo $? > ")
@@ -311,6 +316,7 @@ public final class ProcessRuntime implements ContainerRuntime {
       cgroups.remove(id);
       throw new IllegalStateException("failed to start " + config.command().get(0) + ": " + e);
     }
+    awaitSetUp(process, dir.resolve(SET_UP));
     Instant startedAt = process.info().startInstant().orElse(Instant.now());
     ContainerHandle handle =
         new ContainerHandle(
@@ -324,6 +330,25 @@ public final class ProcessRuntime implements ContainerRuntime {
     records.put(id, record);
     record.save();
     return handle;
+  }
+
+  /** The marker the wrapper writes once the pod's mounts are in place, before the command runs. */
+  private static final String SET_UP = "set-up";
+
+  /**
+   * Waits (up to 30 s) until the wrapper has set the container up or ended; runs on the runtime's
+   * blocking dispatcher, as start() does.
+   */
+  private static void awaitSetUp(Process process, Path marker) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!Files.exists(marker) && process.isAlive() && System.nanoTime() < deadline) {
+      try {
+        process.waitFor(5, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   @Override
