@@ -288,6 +288,7 @@ class DockerApiRuntimeIT {
         Duration.ofSeconds(60),
         "doomed's containers removed",
         () -> akkube.containers().stream().noneMatch(n -> n.contains(doomedUid)));
+    // An observation window, the behaviour under test: the adopted container must NOT be restarted.
     Thread.sleep(2000);
     JsonNode cs = akkube.pod("survivor").path("status").path("containerStatuses").get(0);
     assertThat(cs.path("containerID").asText()).isEqualTo(id);

@@ -54,6 +54,23 @@ class ProcessRuntimeTest {
         "p");
   }
 
+  private String printed(String container) throws Exception {
+    Path log = state.resolve("pod1/logs/" + container + "/0.log");
+    return Files.exists(log) ? ContainerLogFormat.printed(Files.readAllBytes(log)) : "";
+  }
+
+  /** Polls {@code condition} until it holds, failing after 20 s. */
+  private static void awaitUntil(String what, java.util.concurrent.Callable<Boolean> condition)
+      throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!condition.call()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting until " + what);
+      }
+      Thread.sleep(20);
+    }
+  }
+
   private ContainerExit await(ContainerHandle h) throws Exception {
     return runtime.completion(h).toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
@@ -113,8 +130,8 @@ class ProcessRuntimeTest {
                 List.of(),
                 "sh",
                 "-c",
-                "trap 'echo got-term; exit 7' TERM; while true; do sleep 0.1; done"));
-    Thread.sleep(300);
+                "trap 'echo got-term; exit 7' TERM; echo armed; while true; do sleep 0.1; done"));
+    awaitUntil("the trap is armed", () -> printed("c").contains("armed"));
     runtime.signal(h, Signal.TERM);
     assertThat(await(h).exitCode()).isEqualTo(7);
     assertThat(Files.readString(state.resolve("pod1/logs/c/0.log"))).contains("got-term");
@@ -138,8 +155,14 @@ class ProcessRuntimeTest {
                 "-c",
                 "touch /tmp/only-a; sleep 600"));
     ContainerHandle b = runtime.start(config("b", List.of(), "sleep", "600"));
-    Thread.sleep(500);
     if (runtime.isolates()) {
+      awaitUntil(
+          "a's marker exists",
+          () ->
+              runtime
+                      .exec(a, List.of("test", "-e", "/tmp/only-a"), Duration.ofSeconds(5))
+                      .exitCode()
+                  == 0);
       assertThat(
               runtime
                   .exec(a, List.of("test", "-e", "/tmp/only-a"), Duration.ofSeconds(5))
