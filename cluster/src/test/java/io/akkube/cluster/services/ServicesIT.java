@@ -207,10 +207,14 @@ class ServicesIT {
             + "  nodeName: svc-node\n  terminationGracePeriodSeconds: 30\n  containers:\n"
             + "  - name: web\n    image: busybox\n    command: [\"sh\", \"-c\", \"env; exec sleep 3600\"]\n"
             + "    ports:\n    - name: http\n      containerPort: 8080\n"
+            + "    volumeMounts:\n    - name: probe\n      mountPath: /probe\n"
             + "    readinessProbe:\n      periodSeconds: 1\n      exec:\n"
-            + "        command: [\"sh\", \"-c\", \"test ! -e "
-            + unready
-            + "\"]\n");
+            // the flag file reaches the pod through a volume: the pod has its own /tmp, and
+            // the test's directory may be under the host's /tmp
+            + "        command: [\"sh\", \"-c\", \"test ! -e /probe/unready\"]\n"
+            + "  volumes:\n  - name: probe\n    hostPath:\n      path: "
+            + unready.getParent()
+            + "\n");
 
     await(
         Duration.ofSeconds(90),
