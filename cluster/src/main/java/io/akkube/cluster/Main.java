@@ -140,6 +140,13 @@ public final class Main implements Callable<Integer> {
         description = "Pod capacity of each hollow node (default: ${DEFAULT-VALUE}).")
     int hollowNodePods = 110;
 
+    @Option(
+        names = "--hollow-node-first-address",
+        description =
+            "Give hollow node i the IPv4 address FIRST+i, with a proxy serving its NodePorts there"
+                + " (default: they report this member's address and run no proxy).")
+    String hollowNodeFirstAddress = "";
+
     // --- end hollow nodes ---
 
     // --- cluster journal and roles (issue 7) ---
@@ -260,7 +267,8 @@ public final class Main implements Callable<Integer> {
                           "count", hollowNodes,
                           "cpu", hollowNodeCpu,
                           "memory", hollowNodeMemory,
-                          "pods", Integer.toString(hollowNodePods))))
+                          "pods", Integer.toString(hollowNodePods),
+                          "first-address", hollowNodeFirstAddress)))
               .withFallback(memberConfig())
               .withFallback(journalConfig())
               .withFallback(ConfigFactory.parseResources("akkube.conf"))

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -33,10 +34,19 @@ public final class HollowNodes {
   /**
    * @param count how many nodes
    * @param cpu, memory, pods each node's capacity (and allocatable), as quantities
+   * @param firstAddress empty: every hollow node reports the member's address; else node {@code i}
+   *     reports this IPv4 address plus {@code i} and serves its NodePorts there (a proxy per node)
    */
-  public record Settings(int count, String cpu, String memory, String pods) {
+  public record Settings(int count, String cpu, String memory, String pods, String firstAddress) {
 
-    /** From config {@code akkube.hollow-nodes} (count, cpu, memory, pods); none if absent. */
+    public Settings(int count, String cpu, String memory, String pods) {
+      this(count, cpu, memory, pods, "");
+    }
+
+    /**
+     * From config {@code akkube.hollow-nodes} (count, cpu, memory, pods, first-address); none if
+     * absent.
+     */
     public static Settings fromConfig(Config akkube) {
       if (!akkube.hasPath("hollow-nodes.count")) {
         return new Settings(0, "4", "16Gi", "110");
@@ -46,7 +56,43 @@ public final class HollowNodes {
           c.getInt("count"),
           c.hasPath("cpu") ? c.getString("cpu") : "4",
           c.hasPath("memory") ? c.getString("memory") : "16Gi",
-          c.hasPath("pods") ? c.getString("pods") : "110");
+          c.hasPath("pods") ? c.getString("pods") : "110",
+          c.hasPath("first-address") ? c.getString("first-address") : "");
+    }
+
+    /** Each hollow node's name and the address it reports, {@code memberAddress} by default. */
+    public Map<String, String> addresses(String memberAddress) {
+      Map<String, String> out = new LinkedHashMap<>();
+      for (int i = 0; i < count; i++) {
+        out.put(NAME_PREFIX + i, firstAddress.isEmpty() ? memberAddress : plus(firstAddress, i));
+      }
+      return out;
+    }
+
+    static String plus(String ipv4, int n) {
+      String[] parts = ipv4.split("\\.");
+      if (parts.length != 4) {
+        throw new IllegalArgumentException("not an IPv4 address: " + ipv4);
+      }
+      long value = 0;
+      for (String part : parts) {
+        int octet = Integer.parseInt(part);
+        if (octet < 0 || octet > 255) {
+          throw new IllegalArgumentException("not an IPv4 address: " + ipv4);
+        }
+        value = value << 8 | octet;
+      }
+      value += n;
+      if (value > 0xFFFFFFFFL) {
+        throw new IllegalArgumentException(ipv4 + " + " + n + " is past 255.255.255.255");
+      }
+      return (value >> 24 & 255)
+          + "."
+          + (value >> 16 & 255)
+          + "."
+          + (value >> 8 & 255)
+          + "."
+          + (value & 255);
     }
   }
 
@@ -98,7 +144,7 @@ public final class HollowNodes {
   /**
    * Starts {@code settings.count()} node agents under the system guardian. {@code node} is config
    * {@code akkube.node} (state directory, back-off, status delay); {@code address} the address they
-   * report.
+   * report unless {@link Settings#firstAddress} gives them their own.
    */
   public static void start(
       ActorSystem<?> system,
@@ -123,6 +169,7 @@ public final class HollowNodes {
     capacity.put("memory", settings.memory());
     capacity.put("pods", settings.pods());
     Heartbeats beats = unlessSilenced(heartbeats, silentNodesFile);
+    List<String> addresses = List.copyOf(settings.addresses(address).values());
     // Registration writes the Node three times; a thousand at once would time out on a busy
     // machine, so the agents start in small batches.
     for (int first = 0; first < settings.count(); first += BATCH) {
@@ -131,7 +178,17 @@ public final class HollowNodes {
       Runnable startBatch =
           () -> {
             for (int i = from; i < to; i++) {
-              startOne(system, store, i, address, stateRoot, backoff, node, capacity, beats, clock);
+              startOne(
+                  system,
+                  store,
+                  i,
+                  addresses.get(i),
+                  stateRoot,
+                  backoff,
+                  node,
+                  capacity,
+                  beats,
+                  clock);
             }
           };
       if (from == 0) {

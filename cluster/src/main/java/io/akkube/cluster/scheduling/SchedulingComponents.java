@@ -45,14 +45,19 @@ public final class SchedulingComponents {
             Behaviors.supervise(DisruptionController.create(store, clock))
                 .onFailure(SupervisorStrategy.restart()),
             DisruptionController.NAME));
+    HollowNodes.Settings hollow = HollowNodes.Settings.fromConfig(akkube);
     HollowNodes.start(
         system,
         store,
-        HollowNodes.Settings.fromConfig(akkube),
+        hollow,
         akkube.getConfig("node"),
         address,
         heartbeats,
         HollowNodes.silentNodesFile(akkube),
         clock);
+    if (!hollow.firstAddress().isEmpty()) {
+      io.akkube.node.proxy.ServiceNetwork.startNodePortProxies(
+          system, store, akkube, hollow.addresses(address), "hollow-nodes", clock);
+    }
   }
 }

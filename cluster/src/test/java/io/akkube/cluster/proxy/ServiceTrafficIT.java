@@ -37,7 +37,8 @@ import org.xbill.DNS.Type;
  * Services carrying traffic on a real akkube ({@code akkube up}, process runtime, as root): three
  * pods running a tiny HTTP server that answers its pod name, a selector-less NodePort service with
  * a ClusterIP in 127.97.0.0/16 and hand-written Endpoints listing them, reached through the node's
- * proxy and named by the cluster DNS. Every address is on loopback.
+ * proxy and named by the cluster DNS. Two hollow nodes with their own addresses run beside the real
+ * one, so the NodePort is checked on all three node addresses. Every address is on loopback.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ServiceTrafficIT {
@@ -60,6 +61,7 @@ class ServiceTrafficIT {
   private static String clusterIp;
   private static int nodePort;
   private static String dnsAddress;
+  private static String firstHollowAddress;
   private static final Map<String, Integer> podPorts = new HashMap<>();
 
   @BeforeAll
@@ -67,6 +69,7 @@ class ServiceTrafficIT {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     clusterIp = "127.97." + random.nextInt(1, 255) + "." + random.nextInt(1, 255);
     dnsAddress = "127.0.53." + random.nextInt(2, 255);
+    firstHollowAddress = "127.0.54." + random.nextInt(2, 254);
     nodePort = random.nextInt(30000, 32768);
     Path build = Path.of(System.getProperty("akkube.buildDirectory", "target")).toAbsolutePath();
     // Not under /tmp: pods get a private /tmp that would hide the node's state directory.
@@ -90,7 +93,11 @@ class ServiceTrafficIT {
             "--node-name",
             NODE,
             "--service-cidr",
-            "127.97.0.0/16");
+            "127.97.0.0/16",
+            "--hollow-nodes",
+            "2",
+            "--hollow-node-first-address",
+            firstHollowAddress);
     ProcessBuilder pb =
         new ProcessBuilder(command)
             .redirectOutput(dir.resolve("stdout.log").toFile())
@@ -169,11 +176,33 @@ class ServiceTrafficIT {
 
   @Test
   @Order(2)
-  void theNodePortAnswersOnTheNodeAddress() throws Exception {
-    await(
-        Duration.ofSeconds(30),
-        "the node port",
-        () -> get("127.0.0.1", nodePort).startsWith("web-"));
+  void theNodePortAnswersOnEveryNodeAddressTheRealOneAndTwoHollowOnes() throws Exception {
+    String addresses =
+        kubectl(
+            "get",
+            "nodes",
+            "-o",
+            "jsonpath={range .items[*]}{.status.addresses[?(@.type==\"InternalIP\")].address}"
+                + " {end}");
+    List<String> nodeAddresses = List.of(addresses.trim().split(" +"));
+    String secondHollowAddress =
+        firstHollowAddress.substring(0, firstHollowAddress.lastIndexOf('.') + 1)
+            + (Integer.parseInt(
+                    firstHollowAddress.substring(firstHollowAddress.lastIndexOf('.') + 1))
+                + 1);
+    assertThat(nodeAddresses)
+        .containsExactlyInAnyOrder("127.0.0.1", firstHollowAddress, secondHollowAddress);
+    for (String address : nodeAddresses) {
+      await(
+          Duration.ofSeconds(30),
+          "the node port on " + address,
+          () -> get(address, nodePort).startsWith("web-"));
+      Map<String, Integer> hits = new HashMap<>();
+      for (int i = 0; i < 30; i++) {
+        hits.merge(get(address, nodePort), 1, Integer::sum);
+      }
+      assertThat(hits).as("answers on " + address).containsOnlyKeys("web-a", "web-b", "web-c");
+    }
   }
 
   @Test

@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -59,18 +60,58 @@ public final class ServiceNetwork {
     }
     Config proxy = akkube.getConfig("node.proxy");
     if (proxy.getBoolean("enabled")) {
-      ActorRef<ServiceProxy.Command> ref =
-          system.systemActorOf(
-              ServiceProxy.create(
-                  ServiceProxy.Settings.fromConfig(proxy, nodeName, nodeAddress), clock),
-              "service-proxy-" + nodeName,
-              Props.empty());
-      subscribers.add(catalog -> ref.tell(new ServiceProxy.CatalogChanged(catalog)));
+      subscribers.add(
+          proxy(system, ServiceProxy.Settings.fromConfig(proxy, nodeName, nodeAddress), clock));
     }
+    watch(system, store, subscribers, nodeName);
+  }
+
+  /**
+   * One proxy per simulated node ({@code nodes}: name → address) serving only that node's NodePorts
+   * on its address, all fed by one Services/Endpoints watch; nothing when {@code
+   * akkube.node.proxy.enabled} is off.
+   */
+  public static void startNodePortProxies(
+      ActorSystem<?> system,
+      ObjectStore store,
+      Config akkube,
+      Map<String, String> nodes,
+      String watchName,
+      Clock clock) {
+    Config proxy = akkube.getConfig("node.proxy");
+    if (!proxy.getBoolean("enabled") || nodes.isEmpty()) {
+      return;
+    }
+    List<Consumer<ServiceCatalog>> subscribers = new ArrayList<>();
+    nodes.forEach(
+        (name, address) ->
+            subscribers.add(
+                proxy(
+                    system,
+                    ServiceProxy.Settings.fromConfig(proxy, name, address).nodePortsOnly(),
+                    clock)));
+    watch(system, store, subscribers, watchName);
+  }
+
+  private static Consumer<ServiceCatalog> proxy(
+      ActorSystem<?> system, ServiceProxy.Settings settings, Clock clock) {
+    ActorRef<ServiceProxy.Command> ref =
+        system.systemActorOf(
+            ServiceProxy.create(settings, clock),
+            "service-proxy-" + settings.nodeName(),
+            Props.empty());
+    return catalog -> ref.tell(new ServiceProxy.CatalogChanged(catalog));
+  }
+
+  private static void watch(
+      ActorSystem<?> system,
+      ObjectStore store,
+      List<Consumer<ServiceCatalog>> subscribers,
+      String name) {
     if (!subscribers.isEmpty()) {
       system.systemActorOf(
           ServiceWatch.create(store, subscribers, Duration.ofMillis(20)),
-          "service-watch-" + nodeName,
+          "service-watch-" + name,
           Props.empty());
     }
   }

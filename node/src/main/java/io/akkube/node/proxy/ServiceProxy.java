@@ -52,13 +52,31 @@ public final class ServiceProxy extends AbstractBehavior<ServiceProxy.Command> {
    * @param manageLoopback add non-127 ClusterIPs to lo when root
    * @param udpIdleTimeout a UDP client's mapping is dropped after this long without traffic
    * @param connectTimeout how long a connection to an endpoint may take
+   * @param clusterIps whether this proxy serves ClusterIPs too, or only the node's NodePorts (a
+   *     hollow node's proxy: the member's own proxy already serves the ClusterIPs of the machine)
    */
   public record Settings(
       String nodeName,
       String nodeAddress,
       boolean manageLoopback,
       Duration udpIdleTimeout,
-      Duration connectTimeout) {
+      Duration connectTimeout,
+      boolean clusterIps) {
+
+    public Settings(
+        String nodeName,
+        String nodeAddress,
+        boolean manageLoopback,
+        Duration udpIdleTimeout,
+        Duration connectTimeout) {
+      this(nodeName, nodeAddress, manageLoopback, udpIdleTimeout, connectTimeout, true);
+    }
+
+    /** The same, serving only NodePorts on the node address. */
+    public Settings nodePortsOnly() {
+      return new Settings(
+          nodeName, nodeAddress, manageLoopback, udpIdleTimeout, connectTimeout, false);
+    }
 
     public static Settings fromConfig(
         com.typesafe.config.Config proxy, String nodeName, String nodeAddress) {
@@ -111,7 +129,11 @@ public final class ServiceProxy extends AbstractBehavior<ServiceProxy.Command> {
   }
 
   private Behavior<Command> onCatalogChanged(CatalogChanged m) {
-    Map<Frontend, Rule> next = ProxyRules.of(m.catalog(), settings.nodeAddress());
+    Map<Frontend, Rule> next =
+        new java.util.LinkedHashMap<>(ProxyRules.of(m.catalog(), settings.nodeAddress()));
+    if (!settings.clusterIps()) {
+      next.keySet().removeIf(f -> !f.ip().equals(settings.nodeAddress()));
+    }
     for (Frontend gone : List.copyOf(balancers.keySet())) {
       if (!next.containsKey(gone)) {
         balancers.remove(gone);
