@@ -24,7 +24,8 @@ class NodeAgentIT {
 
   @BeforeAll
   static void startAkkube() throws Exception {
-    akkube = Akkube.start("node-it", NODE, Map.of());
+    // ClusterIPs stay in the default 10.96.0.0/12 and may not be added to lo: the node says so
+    akkube = Akkube.start("node-it", NODE, Map.of("AKKUBE_NODE_PROXY_MANAGE_LOOPBACK", "false"));
     dataDir = akkube.dir;
   }
 
@@ -75,6 +76,19 @@ class NodeAgentIT {
     assertThat(Path.of("/tmp/liveness-b-" + run)).doesNotExist();
     JsonNode cs = akkube.pod("liveness-a").path("status").path("containerStatuses").get(0);
     assertThat(cs.path("lastState").path("terminated").path("exitCode").asInt()).isIn(137, 143);
+  }
+
+  @Test
+  void aNodeThatMayNotMakeClusterIpsLocalSaysSoInACondition() throws Exception {
+    String jsonpath =
+        "jsonpath={.status.conditions[?(@.type==\"ClusterIPsRoutable\")].status}"
+            + " {.status.conditions[?(@.type==\"ClusterIPsRoutable\")].message}";
+    Akkube.eventually(
+        Duration.ofSeconds(60),
+        "condition ClusterIPsRoutable=False",
+        () -> akkube.kubectl("get", "node", NODE, "-o", jsonpath).startsWith("False "));
+    assertThat(akkube.kubectl("get", "node", NODE, "-o", jsonpath))
+        .contains("ClusterIP 10.96.0.1 is not routable on this node");
   }
 
   @Test

@@ -60,8 +60,15 @@ public final class ServiceNetwork {
     }
     Config proxy = akkube.getConfig("node.proxy");
     if (proxy.getBoolean("enabled")) {
-      subscribers.add(
-          proxy(system, ServiceProxy.Settings.fromConfig(proxy, nodeName, nodeAddress), clock));
+      ActorRef<ServiceProxy.Command> ref =
+          system.systemActorOf(
+              ServiceProxy.create(
+                  ServiceProxy.Settings.fromConfig(proxy, nodeName, nodeAddress),
+                  clock,
+                  new RoutabilityCondition(store, nodeName, clock)),
+              "service-proxy-" + nodeName,
+              Props.empty());
+      subscribers.add(catalog -> ref.tell(new ServiceProxy.CatalogChanged(catalog)));
     }
     watch(system, store, subscribers, nodeName);
   }

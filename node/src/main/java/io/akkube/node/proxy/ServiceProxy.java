@@ -102,16 +102,37 @@ public final class ServiceProxy extends AbstractBehavior<ServiceProxy.Command> {
   private final Map<Frontend, Listener> listeners = new HashMap<>();
   private final Set<Frontend> binding = new HashSet<>();
   private final Set<Frontend> bindFailed = new HashSet<>();
-  private final Set<String> unroutable = new HashSet<>();
+
+  /** ClusterIPs that could not be made local, and why (reported to {@link #routability}). */
+  private final Map<String, String> unroutable = new java.util.TreeMap<>();
+
+  private final java.util.function.Consumer<List<String>> routability;
+  private List<String> reportedUnroutable = List.of();
 
   public static Behavior<Command> create(Settings settings, Clock clock) {
+    return create(settings, clock, reasons -> {});
+  }
+
+  /**
+   * {@code routability} hears, whenever it changes, why each ClusterIP the proxy cannot make local
+   * is unroutable (empty once none is).
+   */
+  public static Behavior<Command> create(
+      Settings settings, Clock clock, java.util.function.Consumer<List<String>> routability) {
     return Behaviors.setup(
-        ctx -> Behaviors.withTimers(timers -> new ServiceProxy(ctx, timers, settings, clock)));
+        ctx ->
+            Behaviors.withTimers(
+                timers -> new ServiceProxy(ctx, timers, settings, clock, routability)));
   }
 
   private ServiceProxy(
-      ActorContext<Command> ctx, TimerScheduler<Command> timers, Settings settings, Clock clock) {
+      ActorContext<Command> ctx,
+      TimerScheduler<Command> timers,
+      Settings settings,
+      Clock clock,
+      java.util.function.Consumer<List<String>> routability) {
     super(ctx);
+    this.routability = routability;
     this.timers = timers;
     this.settings = settings;
     this.clock = clock;
@@ -157,7 +178,13 @@ public final class ServiceProxy extends AbstractBehavior<ServiceProxy.Command> {
             balancers
                 .computeIfAbsent(frontend, f -> new Balancer(clock))
                 .update(rule.endpoints(), rule.affinity()));
-    return bindMissing();
+    bindMissing();
+    List<String> why = List.copyOf(unroutable.values());
+    if (!why.equals(reportedUnroutable)) {
+      reportedUnroutable = why;
+      routability.accept(why);
+    }
+    return this;
   }
 
   private Behavior<Command> bindMissing() {
@@ -169,7 +196,7 @@ public final class ServiceProxy extends AbstractBehavior<ServiceProxy.Command> {
       }
       String notRoutable = loopback.add(frontend.ip());
       if (!notRoutable.isEmpty()) {
-        if (unroutable.add(frontend.ip())) {
+        if (unroutable.put(frontend.ip(), notRoutable) == null) {
           getContext().getLog().warn("node {}: {}", settings.nodeName(), notRoutable);
         }
         continue;

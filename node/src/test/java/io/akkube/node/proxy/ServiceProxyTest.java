@@ -129,6 +129,28 @@ class ServiceProxyTest {
   }
 
   @Test
+  void aClusterIpOutsideLoopbackThatMayNotBeAddedIsReportedUntilItsServiceGoes() throws Exception {
+    List<List<String>> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ActorRef<ServiceProxy.Command> proxy =
+        testKit.spawn(
+            ServiceProxy.create(
+                new ServiceProxy.Settings(
+                    "n1", "127.0.0.1", false, Duration.ofSeconds(30), Duration.ofSeconds(5)),
+                Clock.systemUTC(),
+                reports::add));
+    // never bound nor contacted: the proxy may not add 10.96.7.7 to lo, so it only reports it
+    ServiceCatalog outside =
+        catalog(
+            List.of(service("default", "web", "10.96.7.7", "http:" + port + ":TCP")), List.of());
+    proxy.tell(new ServiceProxy.CatalogChanged(outside));
+    await(() -> reports.size() == 1);
+    assertThat(reports.get(0)).singleElement().asString().contains("10.96.7.7 is not routable");
+    proxy.tell(new ServiceProxy.CatalogChanged(catalog(List.of(), List.of())));
+    await(() -> reports.size() == 2);
+    assertThat(reports.get(1)).isEmpty();
+  }
+
+  @Test
   void aServiceWithoutEndpointsClosesConnections() throws Exception {
     ActorRef<ServiceProxy.Command> proxy = proxy("n1");
     proxy.tell(new ServiceProxy.CatalogChanged(web(List.of(a), "")));
