@@ -117,6 +117,14 @@ public final class Main implements Callable<Integer> {
                 + " process), docker-api or process (default: akkube.node.runtime, process).")
     String runtime;
 
+    @Option(
+        names = "--pod-cidr",
+        description =
+            "Range inside 127.0.0.0/8 the docker-api runtime gives each pod an address of its own"
+                + " from (default: akkube.node.pod-cidr; empty = 127.244.<last octet of --bind>.0/24"
+                + " when --bind is on loopback, else pods use the node address).")
+    String podCidr;
+
     // --- end container runtime ---
 
     // --- hollow nodes (issue 4) ---
@@ -259,6 +267,12 @@ public final class Main implements Callable<Integer> {
                       ? ConfigFactory.empty()
                       : ConfigFactory.empty()
                           .withValue("akkube.node.runtime", ConfigValueFactory.fromAnyRef(runtime)))
+              .withFallback(
+                  podCidr == null
+                      ? ConfigFactory.empty()
+                      : ConfigFactory.empty()
+                          .withValue(
+                              "akkube.node.pod-cidr", ConfigValueFactory.fromAnyRef(podCidr)))
               .withValue("akkube.api.port", ConfigValueFactory.fromAnyRef(apiPort))
               .withValue(
                   "akkube.hollow-nodes",

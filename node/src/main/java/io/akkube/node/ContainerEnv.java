@@ -28,13 +28,22 @@ public final class ContainerEnv {
     }
   }
 
-  /** What the environment may refer to besides the pod itself. */
+  /**
+   * What the environment may refer to besides the pod itself: {@code hostIp} is the node's address,
+   * {@code podIp} the pod's (the same unless the runtime gives pods addresses of their own).
+   */
   public record Sources(
       Function<String, Optional<JsonNode>> configMap,
       Function<String, Optional<JsonNode>> secret,
       String hostIp,
+      String podIp,
       String nodeCpu,
-      String nodeMemory) {}
+      String nodeMemory) {
+
+    public Sources withPodIp(String podIp) {
+      return new Sources(configMap, secret, hostIp, podIp, nodeCpu, nodeMemory);
+    }
+  }
 
   public static Map<String, String> resolve(JsonNode pod, JsonNode container, Sources sources)
       throws ConfigError {
@@ -90,8 +99,7 @@ public final class ContainerEnv {
       JsonNode pod, JsonNode container, JsonNode valueFrom, Sources sources, String ns)
       throws ConfigError {
     if (valueFrom.has("fieldRef")) {
-      return Optional.of(
-          fieldRef(pod, Json.text(valueFrom.get("fieldRef"), "fieldPath"), sources.hostIp()));
+      return Optional.of(fieldRef(pod, Json.text(valueFrom.get("fieldRef"), "fieldPath"), sources));
     }
     if (valueFrom.has("resourceFieldRef")) {
       return Optional.of(resourceFieldRef(container, valueFrom.get("resourceFieldRef"), sources));
@@ -131,7 +139,7 @@ public final class ContainerEnv {
   }
 
   /** The downward API's field paths (env and downwardAPI volume files). */
-  public static String fieldRef(JsonNode pod, String path, String hostIp) {
+  public static String fieldRef(JsonNode pod, String path, Sources sources) {
     JsonNode meta = pod.path("metadata");
     if (path.startsWith("metadata.labels[") || path.startsWith("metadata.annotations[")) {
       String map = path.startsWith("metadata.labels") ? "labels" : "annotations";
@@ -149,7 +157,8 @@ public final class ContainerEnv {
       case "metadata.annotations" -> formatMap(meta.path("annotations"));
       case "spec.nodeName" -> Json.text(pod.path("spec"), "nodeName");
       case "spec.serviceAccountName" -> Json.text(pod.path("spec"), "serviceAccountName");
-      case "status.podIP", "status.hostIP", "status.podIPs", "status.hostIPs" -> hostIp;
+      case "status.podIP", "status.podIPs" -> sources.podIp();
+      case "status.hostIP", "status.hostIPs" -> sources.hostIp();
       default -> "";
     };
   }

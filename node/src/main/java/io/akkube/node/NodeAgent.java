@@ -248,7 +248,8 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         store,
         runtime,
         settings,
-        new NodeRegistration(store, settings.nodeName(), settings.address(), runtime.version()),
+        new NodeRegistration(store, settings.nodeName(), settings.address(), runtime.version())
+            .withPodCidr(runtime.podCidr()),
         heartbeats,
         clock);
   }

@@ -14,14 +14,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
  * Registers this machine as a Node (as the kubelet does on start): capacity from the machine's CPUs
- * and memory, addresses, the well-known labels, and a Ready condition.
+ * and memory, addresses, the well-known labels, a Ready condition, and the range of the pods'
+ * addresses (spec.podCIDR) when the runtime gives pods addresses of their own.
  */
 public final class NodeRegistration {
+
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(NodeRegistration.class);
 
   private final ObjectStore store;
   private final String nodeName;
@@ -29,6 +35,7 @@ public final class NodeRegistration {
   private final String runtimeVersion;
   private final Map<String, String> capacity;
   private final Map<String, String> labels;
+  private final Optional<String> podCidr;
 
   public NodeRegistration(ObjectStore store, String nodeName, String address) {
     this(store, nodeName, address, "process://akkube");
@@ -52,12 +59,33 @@ public final class NodeRegistration {
       String runtimeVersion,
       Map<String, String> capacity,
       Map<String, String> labels) {
+    this(store, nodeName, address, runtimeVersion, capacity, labels, Optional.empty());
+  }
+
+  private NodeRegistration(
+      ObjectStore store,
+      String nodeName,
+      String address,
+      String runtimeVersion,
+      Map<String, String> capacity,
+      Map<String, String> labels,
+      Optional<String> podCidr) {
     this.store = store;
     this.nodeName = nodeName;
     this.address = address;
     this.runtimeVersion = runtimeVersion;
     this.capacity = Map.copyOf(capacity);
     this.labels = labels == null ? null : Map.copyOf(labels);
+    this.podCidr = podCidr;
+  }
+
+  /**
+   * This registration with spec.podCIDR and spec.podCIDRs set to {@code podCidr} when present. A
+   * Node's podCIDR is set once (the API refuses to change it): a Node that has another keeps it.
+   */
+  public NodeRegistration withPodCidr(Optional<String> podCidr) {
+    return new NodeRegistration(
+        store, nodeName, address, runtimeVersion, capacity, labels, podCidr);
   }
 
   /**
@@ -106,7 +134,7 @@ public final class NodeRegistration {
     } else {
       this.labels.forEach(labels::put);
     }
-    node.putObject("spec");
+    podCidr(node.putObject("spec"));
     return store
         .create(ResourceTypes.NODES, null, node, WriteOptions.DEFAULT)
         .exceptionally(
@@ -119,6 +147,7 @@ public final class NodeRegistration {
               throw new CompletionException(cause);
             })
         .thenCompose(created -> store.get(ResourceTypes.NODES, null, nodeName))
+        .thenCompose(this::withSpecPodCidr)
         .thenCompose(
             current -> {
               ObjectNode withStatus = current.object().deepCopy();
@@ -126,6 +155,36 @@ public final class NodeRegistration {
               return store.update(
                   ResourceTypes.NODES, null, nodeName, withStatus, "status", WriteOptions.DEFAULT);
             });
+  }
+
+  private void podCidr(ObjectNode spec) {
+    podCidr.ifPresent(
+        cidr -> {
+          spec.put("podCIDR", cidr);
+          spec.putArray("podCIDRs").add(cidr);
+        });
+  }
+
+  /** The Node with our podCIDR: as it is when it has one, else updated to hold ours. */
+  private CompletionStage<StoredObject> withSpecPodCidr(StoredObject current) {
+    if (podCidr.isEmpty()) {
+      return CompletableFuture.completedFuture(current);
+    }
+    String existing = Json.text(current.object().path("spec"), "podCIDR");
+    if (existing.equals(podCidr.get())) {
+      return CompletableFuture.completedFuture(current);
+    }
+    if (!existing.isEmpty()) {
+      log.warn(
+          "node {} keeps spec.podCIDR {} (set once); its pods get addresses from {}",
+          nodeName,
+          existing,
+          podCidr.get());
+      return CompletableFuture.completedFuture(current);
+    }
+    ObjectNode withCidr = current.object().deepCopy();
+    podCidr(withCidr.get("spec") instanceof ObjectNode spec ? spec : withCidr.putObject("spec"));
+    return store.update(ResourceTypes.NODES, null, nodeName, withCidr, null, WriteOptions.DEFAULT);
   }
 
   private ObjectNode status(Instant now) {

@@ -34,12 +34,17 @@ public final class PodStatusBuilder {
    */
   public record Verdict(String phase, String reason, String message) {}
 
+  /**
+   * @param hostIp the node's address
+   * @param podIp the pod's, or empty while it has none yet (status.podIP is then absent)
+   */
   public static ObjectNode build(
       JsonNode pod,
       List<ContainerView> init,
       List<ContainerView> app,
       Optional<Verdict> verdict,
       String hostIp,
+      String podIp,
       Instant startTime,
       Instant now) {
     JsonNode oldStatus = pod.path("status");
@@ -109,8 +114,10 @@ public final class PodStatusBuilder {
     }
     status.put("hostIP", hostIp);
     status.putArray("hostIPs").addObject().put("ip", hostIp);
-    status.put("podIP", hostIp);
-    status.putArray("podIPs").addObject().put("ip", hostIp);
+    if (!podIp.isEmpty()) {
+      status.put("podIP", podIp);
+      status.putArray("podIPs").addObject().put("ip", podIp);
+    }
     status.put("startTime", ObjectLifecycle.timestamp(startTime));
     if (!init.isEmpty()) {
       status.set("initContainerStatuses", statuses(init));

@@ -96,7 +96,7 @@ public final class PodVolumes {
             String value =
                 item.has("fieldRef")
                     ? ContainerEnv.fieldRef(
-                        pod, Json.text(item.get("fieldRef"), "fieldPath"), sources.hostIp())
+                        pod, Json.text(item.get("fieldRef"), "fieldPath"), sources)
                     : "";
             data.put(Json.text(item, "path"), value.getBytes(StandardCharsets.UTF_8));
           }

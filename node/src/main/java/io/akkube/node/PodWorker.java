@@ -69,7 +69,8 @@ public final class PodWorker extends AbstractBehavior<PodWorker.Command> {
 
   private record VolumesRefreshed(String error) implements Command {}
 
-  private record VolumesReady(Map<String, Path> volumes, String error) implements Command {}
+  private record VolumesReady(Map<String, Path> volumes, String error, String podIp)
+      implements Command {}
 
   private record Started(
       String container, ContainerHandle handle, String configError, String error, String reason)
@@ -176,6 +177,12 @@ public final class PodWorker extends AbstractBehavior<PodWorker.Command> {
   private JsonNode lastWritten;
   private boolean limitsWarned;
 
+  /**
+   * status.podIP, the default host of probes and hooks, the downward API's status.podIP: the pod's
+   * own address from the runtime, else the node's; empty while its sandbox is still to be made.
+   */
+  private String podIp;
+
   /** A static pod (from a manifest file) has no API object of its own, only a mirror. */
   private final boolean staticPod;
 
@@ -219,6 +226,11 @@ public final class PodWorker extends AbstractBehavior<PodWorker.Command> {
       appSlots.put(Json.text(c, "name"), new Slot(Json.text(c, "name"), c, false));
     }
     restoreFromStatus(adopted);
+    // an adopted sandbox has its address already; a new one gets it with the sandbox
+    this.podIp =
+        ctx.runtime().podCidr().isPresent() && !hostNetwork()
+            ? ctx.runtime().podAddress(uid).orElse("")
+            : ctx.hostIp();
     JsonNode oldStatus = pod.path("status");
     rejected =
         rejection.isPresent()
@@ -412,29 +424,45 @@ public final class PodWorker extends AbstractBehavior<PodWorker.Command> {
     ContainerRuntime.Sandbox sandbox =
         new ContainerRuntime.Sandbox(
             uid, Json.namespace(pod), Json.name(pod), hostname(), podDir, snapshot);
+    boolean hostNetwork = hostNetwork();
     CompletionStage<VolumesReady> result =
         fetchSources(snapshot)
             .thenApplyAsync(
                 sources -> {
                   ctx.runtime().createSandbox(sandbox);
+                  String ip =
+                      hostNetwork
+                          ? ctx.hostIp()
+                          : ctx.runtime().podAddress(uid).orElse(ctx.hostIp());
                   try {
-                    return new VolumesReady(PodVolumes.setUp(snapshot, podDir, sources), "");
+                    return new VolumesReady(
+                        PodVolumes.setUp(snapshot, podDir, sources.withPodIp(ip)), "", ip);
                   } catch (PodVolumes.VolumeError e) {
-                    return new VolumesReady(Map.of(), e.getMessage());
+                    return new VolumesReady(Map.of(), e.getMessage(), ip);
                   }
                 },
                 ctx.blocking());
+    String knownIp = podIp;
     getContext()
         .pipeToSelf(
             result,
             (ok, failure) ->
                 ok != null
                     ? ok
-                    : new VolumesReady(Map.of(), "MountVolume.SetUp failed: " + cause(failure)));
+                    : new VolumesReady(
+                        Map.of(), "MountVolume.SetUp failed: " + cause(failure), knownIp));
+  }
+
+  private boolean hostNetwork() {
+    return pod.path("spec").path("hostNetwork").asBoolean(false);
   }
 
   private Behavior<Command> onVolumes(VolumesReady m) {
     settingUpVolumes = false;
+    if (!m.podIp().equals(podIp)) {
+      podIp = m.podIp();
+      markDirty();
+    }
     if (!m.error().isEmpty()) {
       ctx.events().pod(pod, EventRecorder.WARNING, "FailedMount", m.error());
       timers.startSingleTimer("volumes", new Sync(), Duration.ofSeconds(2));
@@ -671,17 +699,13 @@ public final class PodWorker extends AbstractBehavior<PodWorker.Command> {
     JsonNode postStart = slot.spec.path("lifecycle").get("postStart");
     if (runPostStart && postStart != null) {
       JsonNode spec = slot.spec;
+      String ip = podIp;
       getContext()
           .pipeToSelf(
               CompletableFuture.supplyAsync(
                   () ->
                       Handlers.run(
-                          postStart,
-                          ctx.runtime(),
-                          handle,
-                          spec,
-                          ctx.hostIp(),
-                          Duration.ofSeconds(30)),
+                          postStart, ctx.runtime(), handle, spec, ip, Duration.ofSeconds(30)),
                   ctx.blocking()),
               (outcome, failure) ->
                   new PostStartDone(
@@ -752,7 +776,7 @@ public final class PodWorker extends AbstractBehavior<PodWorker.Command> {
                     pod,
                     slot.spec,
                     slot.handle,
-                    ctx.hostIp(),
+                    podIp,
                     ctx.runtime(),
                     ctx.blocking(),
                     ctx.events(),
@@ -834,10 +858,11 @@ public final class PodWorker extends AbstractBehavior<PodWorker.Command> {
     if (runPreStop && preStop != null && !grace.isZero()) {
       slot.preStopRunning = true;
       JsonNode spec = slot.spec;
+      String ip = podIp;
       getContext()
           .pipeToSelf(
               CompletableFuture.supplyAsync(
-                  () -> Handlers.run(preStop, ctx.runtime(), handle, spec, ctx.hostIp(), grace),
+                  () -> Handlers.run(preStop, ctx.runtime(), handle, spec, ip, grace),
                   ctx.blocking()),
               (outcome, failure) -> {
                 if (outcome != null && !outcome.success()) {
@@ -1129,7 +1154,7 @@ public final class PodWorker extends AbstractBehavior<PodWorker.Command> {
       }
     }
     return PodStatusBuilder.build(
-        statusTarget(), init, app, verdict, ctx.hostIp(), startTime, ctx.clock().instant());
+        statusTarget(), init, app, verdict, ctx.hostIp(), podIp, startTime, ctx.clock().instant());
   }
 
   /** The API object the status goes to: the pod itself, or a static pod's mirror. */
@@ -1283,6 +1308,7 @@ public final class PodWorker extends AbstractBehavior<PodWorker.Command> {
     all.addAll(secs.values());
     String cpu = nodeAllocatable("cpu");
     String memory = nodeAllocatable("memory");
+    String ip = podIp;
     return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
         .thenApply(
             ignored ->
@@ -1290,6 +1316,7 @@ public final class PodWorker extends AbstractBehavior<PodWorker.Command> {
                     name -> cms.containsKey(name) ? cms.get(name).join() : Optional.empty(),
                     name -> secs.containsKey(name) ? secs.get(name).join() : Optional.empty(),
                     ctx.hostIp(),
+                    ip,
                     cpu,
                     memory));
   }

@@ -35,6 +35,7 @@ class ContainerEnvTest {
         name -> withConfigMap && name.equals("cfg") ? Optional.of(configMap) : Optional.empty(),
         name -> name.equals("sec") ? Optional.<JsonNode>of(secret) : Optional.empty(),
         "10.1.2.3",
+        "10.1.2.4",
         "2",
         "4Gi");
   }
@@ -53,6 +54,7 @@ class ContainerEnvTest {
             - {name: POD, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
             - {name: APP, valueFrom: {fieldRef: {fieldPath: "metadata.labels['app']"}}}
             - {name: IP, valueFrom: {fieldRef: {fieldPath: status.podIP}}}
+            - {name: HOST_IP, valueFrom: {fieldRef: {fieldPath: status.hostIP}}}
             - {name: NODE, valueFrom: {fieldRef: {fieldPath: spec.nodeName}}}
             - {name: MEM, valueFrom: {resourceFieldRef: {resource: limits.memory, divisor: 1Mi}}}
             - {name: CPU, valueFrom: {resourceFieldRef: {resource: limits.cpu}}}
@@ -66,7 +68,8 @@ class ContainerEnvTest {
         .containsEntry("PASS", "secret")
         .containsEntry("POD", "p")
         .containsEntry("APP", "web")
-        .containsEntry("IP", "10.1.2.3")
+        .containsEntry("IP", "10.1.2.4")
+        .containsEntry("HOST_IP", "10.1.2.3")
         .containsEntry("NODE", "n1")
         .containsEntry("MEM", "64")
         .containsEntry("CPU", "2")

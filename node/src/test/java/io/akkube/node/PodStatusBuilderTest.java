@@ -74,10 +74,12 @@ class PodStatusBuilderTest {
             List.of(view("app", new ContainerState.Running(T0), false)),
             Optional.empty(),
             "127.0.0.1",
+            "127.244.1.1",
             T0,
             T0);
     assertThat(status.path("phase").asText()).isEqualTo("Running");
-    assertThat(status.path("podIP").asText()).isEqualTo("127.0.0.1");
+    assertThat(status.path("podIP").asText()).isEqualTo("127.244.1.1");
+    assertThat(status.path("podIPs").get(0).path("ip").asText()).isEqualTo("127.244.1.1");
     assertThat(status.path("hostIP").asText()).isEqualTo("127.0.0.1");
     assertThat(status.path("qosClass").asText()).isEqualTo("BestEffort");
     assertThat(status.path("startTime").asText()).isEqualTo("2026-01-01T00:00:00Z");
@@ -105,6 +107,7 @@ class PodStatusBuilderTest {
             List.of(crashLooping("app")),
             Optional.empty(),
             "10.0.0.1",
+            "10.0.0.1",
             T0,
             T0);
     var cs = status.path("containerStatuses").get(0);
@@ -122,6 +125,7 @@ class PodStatusBuilderTest {
             List.of(),
             List.of(view("app", new ContainerState.Running(T0), true)),
             Optional.of(new PodStatusBuilder.Verdict("Failed", "DeadlineExceeded", "too long")),
+            "10.0.0.1",
             "10.0.0.1",
             T0,
             T0);

@@ -10,6 +10,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -19,14 +23,19 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The docker-api runtime on Podman (runc, images built by scripts/test-engine.sh), with the real
- * kubectl: pods as container groups, probes through published ports, hooks, init containers and
- * emptyDir, configMap env, OOMKilled, logs, exec, the image pull policies and their reasons, and an
- * agent killed with SIGKILL that adopts its containers and leaves none behind.
+ * kubectl: pods as container groups with addresses of their own, probes through published ports,
+ * hooks, init containers and emptyDir, configMap env, OOMKilled, logs, exec, the image pull
+ * policies and their reasons, replicas sharing a container port behind a NodePort, and an agent
+ * killed with SIGKILL that adopts its containers and leaves none behind.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DockerApiRuntimeIT {
 
   private static final String NODE = "docker-it-node";
+
+  /** The pod CIDR of a node at 127.0.0.1 (docs/decisions/0013). */
+  private static final String POD_CIDR_PREFIX = "127.244.1.";
+
   private static EngineAkkube akkube;
 
   @BeforeAll
@@ -34,7 +43,7 @@ class DockerApiRuntimeIT {
     assumeTrue(
         EngineAkkube.engineAnswers(),
         "no Podman service on " + EngineAkkube.SOCKET + " (scripts/test-engine.sh starts one)");
-    akkube = EngineAkkube.start("docker-it", NODE);
+    akkube = EngineAkkube.start("docker-it", NODE, "127.98.0.0/16");
   }
 
   @AfterAll
@@ -47,7 +56,8 @@ class DockerApiRuntimeIT {
 
   @Test
   @Order(1)
-  void containersOfAPodTalkOverLocalhostAndItsPortIsPublishedOnTheNode() throws Exception {
+  void containersOfAPodTalkOverLocalhostAndItsPortsArePublishedOnItsAddressAndTheNode()
+      throws Exception {
     akkube.apply(
         """
         apiVersion: v1
@@ -59,7 +69,7 @@ class DockerApiRuntimeIT {
           - name: web
             image: nginx:1.17
             ports: [{containerPort: 80, hostPort: 28080}]
-            readinessProbe: {httpGet: {path: /, port: 28080}, periodSeconds: 1}
+            readinessProbe: {httpGet: {path: /, port: 80}, periodSeconds: 1}
           - name: client
             image: busybox:1.32.0
             command: [sh, -c, 'until wget -q -O - http://localhost:80/; do sleep 1; done; exec sleep 3600']
@@ -80,7 +90,13 @@ class DockerApiRuntimeIT {
                 HttpResponse.BodyHandlers.ofString());
     assertThat(page.body()).contains("Welcome to nginx!");
     JsonNode status = akkube.pod("duo").path("status");
-    assertThat(status.path("podIP").asText()).isEqualTo("127.0.0.1");
+    String podIp = status.path("podIP").asText();
+    assertThat(podIp).startsWith(POD_CIDR_PREFIX);
+    assertThat(status.path("hostIP").asText()).isEqualTo("127.0.0.1");
+    assertThat(get("http://" + podIp + ":80/")).contains("Welcome to nginx!");
+    assertThat(
+            akkube.kubectl("get", "node", NODE, "-o", "jsonpath={.spec.podCIDR} {.spec.podCIDRs}"))
+        .isEqualTo("127.244.1.0/24 [\"127.244.1.0/24\"]");
     assertThat(status.path("containerStatuses").get(0).path("containerID").asText())
         .startsWith("docker://");
     assertThat(akkube.events("duo"))
@@ -279,6 +295,8 @@ class DockerApiRuntimeIT {
             .path("containerID")
             .asText();
     String doomedUid = akkube.pod("doomed").path("metadata").path("uid").asText();
+    String podIp = akkube.pod("survivor").path("status").path("podIP").asText();
+    assertThat(podIp).startsWith(POD_CIDR_PREFIX);
     akkube.kill9();
     assertThat(akkube.containers()).anyMatch(n -> n.startsWith("k8s_c_survivor_"));
     akkube.start();
@@ -294,5 +312,121 @@ class DockerApiRuntimeIT {
     assertThat(cs.path("containerID").asText()).isEqualTo(id);
     assertThat(cs.path("restartCount").asInt()).isZero();
     assertThat(akkube.row("survivor")).startsWith("survivor 1/1 Running 0");
+    assertThat(akkube.pod("survivor").path("status").path("podIP").asText())
+        .as("the adopted pod keeps its address")
+        .isEqualTo(podIp);
+  }
+
+  @Test
+  @Order(6)
+  void threeReplicasOnOneNodeShareTheirContainerPortAndServeThroughTheNodePort() throws Exception {
+    akkube.apply(
+        """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web}
+        spec:
+          replicas: 3
+          selector: {matchLabels: {app: web}}
+          template:
+            metadata: {labels: {app: web}}
+            spec:
+              terminationGracePeriodSeconds: 1
+              containers:
+              - name: nginx
+                image: nginx:1.17
+                ports: [{containerPort: 80}]
+                env:
+                - {name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
+                - {name: POD_IP, valueFrom: {fieldRef: {fieldPath: status.podIP}}}
+                readinessProbe: {httpGet: {path: /whoami.html, port: 80}, periodSeconds: 1}
+                lifecycle:
+                  postStart: {exec: {command: [sh, -c, 'echo -n "$POD_NAME $POD_IP" > /www/whoami.html']}}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web}
+        spec:
+          type: NodePort
+          selector: {app: web}
+          ports: [{port: 80, targetPort: 80}]
+        """);
+    eventually(
+        Duration.ofSeconds(120), "three web pods ready", () -> readyPodIps("app=web").size() == 3);
+    Map<String, String> ips = readyPodIps("app=web");
+    assertThat(new HashSet<>(ips.values()))
+        .hasSize(3)
+        .allMatch(ip -> ip.startsWith(POD_CIDR_PREFIX));
+    eventually(
+        Duration.ofSeconds(30),
+        "the Endpoints list the three pod addresses",
+        () ->
+            akkube
+                    .kubectl(
+                        "get", "endpoints", "web", "-o", "jsonpath={.subsets[*].addresses[*].ip}")
+                    .trim()
+                    .split("\\s+")
+                    .length
+                == 3);
+    assertThat(
+            Set.of(
+                akkube
+                    .kubectl(
+                        "get", "endpoints", "web", "-o", "jsonpath={.subsets[*].addresses[*].ip}")
+                    .trim()
+                    .split("\\s+")))
+        .isEqualTo(new HashSet<>(ips.values()));
+    String nodePort =
+        akkube.kubectl("get", "service", "web", "-o", "jsonpath={.spec.ports[0].nodePort}").trim();
+    String base = "http://127.0.0.1:" + nodePort;
+    eventually(
+        Duration.ofSeconds(30),
+        "the page through the node port",
+        () -> get(base + "/").contains("Welcome to nginx!"));
+    // round robin over three endpoints: each pod answers within a few requests; every answer
+    // names a pod and the address its downward API gave it, which is its status.podIP
+    Map<String, String> answered = new HashMap<>();
+    for (int i = 0; i < 30 && answered.size() < 3; i++) {
+      String[] who = get(base + "/whoami.html").split(" ");
+      assertThat(who).as("pod name and pod IP").hasSize(2);
+      answered.put(who[0], who[1]);
+    }
+    assertThat(answered).isEqualTo(ips);
+  }
+
+  /** name -> status.podIP of the ready pods selected by {@code selector}. */
+  private static Map<String, String> readyPodIps(String selector) throws Exception {
+    JsonNode pods =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(akkube.kubectl("get", "pods", "-l", selector, "-o", "json"));
+    Map<String, String> out = new HashMap<>();
+    for (JsonNode pod : pods.path("items")) {
+      boolean ready = false;
+      for (JsonNode c : pod.path("status").path("conditions")) {
+        ready |=
+            c.path("type").asText().equals("Ready") && c.path("status").asText().equals("True");
+      }
+      if (ready && !pod.path("metadata").has("deletionTimestamp")) {
+        out.put(
+            pod.path("metadata").path("name").asText(), pod.path("status").path("podIP").asText());
+      }
+    }
+    return out;
+  }
+
+  /** The body of a GET, or what went wrong. */
+  private static String get(String url) {
+    try {
+      return HttpClient.newHttpClient()
+          .send(
+              HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+              HttpResponse.BodyHandlers.ofString())
+          .body();
+    } catch (java.io.IOException e) {
+      return e.toString();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return e.toString();
+    }
   }
 }

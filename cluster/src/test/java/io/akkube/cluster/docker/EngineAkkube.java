@@ -17,29 +17,33 @@ import java.util.concurrent.TimeUnit;
 /**
  * One packaged akkube started with {@code --runtime docker-api} on the machine's Podman service
  * (scripts/test-engine.sh), the real kubectl and podman pointed at it; killable with SIGKILL and
- * started again on the same data directory and port.
+ * started again on the same data directory and port. Its node address is 127.0.0.1, so its pods get
+ * addresses from 127.244.1.0/24. With a service CIDR (inside 127.0.0.0/8) the node's proxy serves
+ * ClusterIPs and NodePorts; without one it is off. The cluster DNS is off.
  */
-final class EngineAkkube implements AutoCloseable {
+public final class EngineAkkube implements AutoCloseable {
 
-  static final String SOCKET = "/run/podman/podman.sock";
+  public static final String SOCKET = "/run/podman/podman.sock";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  final Path dir;
-  final String node;
+  public final Path dir;
+  public final String node;
   private final int port;
+  private final String serviceCidr;
   private Process server;
   private int incarnation;
 
-  private EngineAkkube(Path dir, String node) throws IOException {
+  private EngineAkkube(Path dir, String node, String serviceCidr) throws IOException {
     this.dir = dir;
     this.node = node;
+    this.serviceCidr = serviceCidr;
     try (ServerSocket s = new ServerSocket(0)) {
       this.port = s.getLocalPort();
     }
   }
 
   /** Whether the engine answers (the suite is skipped only when it truly cannot run). */
-  static boolean engineAnswers() {
+  public static boolean engineAnswers() {
     if (!Files.exists(Path.of(SOCKET))) {
       return false;
     }
@@ -55,9 +59,16 @@ final class EngineAkkube implements AutoCloseable {
     }
   }
 
-  static EngineAkkube start(String name, String node) throws Exception {
+  /** Without the node's proxy. */
+  public static EngineAkkube start(String name, String node) throws Exception {
+    return start(name, node, "");
+  }
+
+  /** With the node's proxy serving ClusterIPs from {@code serviceCidr} (empty: no proxy). */
+  public static EngineAkkube start(String name, String node, String serviceCidr) throws Exception {
     Path build = Path.of(System.getProperty("akkube.buildDirectory", "target")).toAbsolutePath();
-    EngineAkkube akkube = new EngineAkkube(Files.createTempDirectory(build, name + "-"), node);
+    EngineAkkube akkube =
+        new EngineAkkube(Files.createTempDirectory(build, name + "-"), node, serviceCidr);
     akkube.start();
     return akkube;
   }
@@ -66,24 +77,28 @@ final class EngineAkkube implements AutoCloseable {
     Path build = Path.of(System.getProperty("akkube.buildDirectory", "target")).toAbsolutePath();
     incarnation++;
     List<String> command =
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx512m",
-            "-XX:+UseSerialGC",
-            "-cp",
-            build.resolve("akkube-cluster.jar") + ":" + build.resolve("lib") + "/*",
-            "io.akkube.cluster.Main",
-            "up",
-            "--data-dir",
-            dir.resolve("data").toString(),
-            "--bind",
-            "127.0.0.1",
-            "--api-port",
-            Integer.toString(port),
-            "--node-name",
-            node,
-            "--runtime",
-            "docker-api");
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m",
+                "-XX:+UseSerialGC",
+                "-cp",
+                build.resolve("akkube-cluster.jar") + ":" + build.resolve("lib") + "/*",
+                "io.akkube.cluster.Main",
+                "up",
+                "--data-dir",
+                dir.resolve("data").toString(),
+                "--bind",
+                "127.0.0.1",
+                "--api-port",
+                Integer.toString(port),
+                "--node-name",
+                node,
+                "--runtime",
+                "docker-api"));
+    if (!serviceCidr.isEmpty()) {
+      command.addAll(List.of("--service-cidr", serviceCidr));
+    }
     Path stdout = dir.resolve("stdout-" + incarnation + ".log");
     Path stderr = dir.resolve("stderr-" + incarnation + ".log");
     ProcessBuilder pb =
@@ -91,7 +106,7 @@ final class EngineAkkube implements AutoCloseable {
     pb.environment().put("AKKUBE_NODE_BACKOFF_INITIAL", "2s");
     pb.environment().put("AKKUBE_NODE_BACKOFF_MAX", "8s");
     pb.environment().put("AKKUBE_NODE_IMAGE_PULL_BACKOFF_INITIAL", "5s");
-    pb.environment().put("AKKUBE_NODE_PROXY_ENABLED", "false");
+    pb.environment().put("AKKUBE_NODE_PROXY_ENABLED", Boolean.toString(!serviceCidr.isEmpty()));
     pb.environment().put("AKKUBE_DNS_ENABLED", "false");
     server = pb.start();
     eventually(
@@ -109,6 +124,7 @@ final class EngineAkkube implements AutoCloseable {
   @Override
   public void close() throws Exception {
     if (server != null && server.isAlive()) {
+      kubectl("delete", "deployments,replicasets", "--all");
       kubectl("delete", "pods", "--all", "--force", "--grace-period=0");
       eventually(Duration.ofSeconds(60), "no containers left", () -> containers().isEmpty());
       server.destroy();
@@ -119,7 +135,7 @@ final class EngineAkkube implements AutoCloseable {
   }
 
   /** Names of this node's engine containers ({@code podman ps -a}, by the node label). */
-  List<String> containers() {
+  public List<String> containers() {
     try {
       String out =
           run(
@@ -142,7 +158,7 @@ final class EngineAkkube implements AutoCloseable {
     }
   }
 
-  String kubectl(String... args) throws Exception {
+  public String kubectl(String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of("kubectl"));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
@@ -155,7 +171,7 @@ final class EngineAkkube implements AutoCloseable {
   }
 
   /** kubectl with {@code input} on its stdin. */
-  String kubectlWithInput(String input, String... args) throws Exception {
+  public String kubectlWithInput(String input, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of("kubectl"));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
@@ -169,17 +185,17 @@ final class EngineAkkube implements AutoCloseable {
     return out;
   }
 
-  void apply(String yaml) throws Exception {
+  public void apply(String yaml) throws Exception {
     String out = kubectlWithInput(yaml, "apply", "-f", "-");
     assertThat(out).doesNotContain("error");
   }
 
-  JsonNode pod(String name) throws Exception {
+  public JsonNode pod(String name) throws Exception {
     return JSON.readTree(kubectl("get", "pod", name, "-o", "json"));
   }
 
   /** {@code kubectl get pod NAME --no-headers}, blanks collapsed. */
-  String row(String name) {
+  public String row(String name) {
     try {
       return String.join(" ", kubectl("get", "pod", name, "--no-headers").trim().split("\\s+"));
     } catch (Exception e) {
@@ -187,7 +203,7 @@ final class EngineAkkube implements AutoCloseable {
     }
   }
 
-  String events(String pod) throws Exception {
+  public String events(String pod) throws Exception {
     return kubectl(
         "get",
         "events",
@@ -198,7 +214,7 @@ final class EngineAkkube implements AutoCloseable {
         "--no-headers");
   }
 
-  static String run(String... command) throws Exception {
+  public static String run(String... command) throws Exception {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());
     p.waitFor(60, TimeUnit.SECONDS);
@@ -213,11 +229,11 @@ final class EngineAkkube implements AutoCloseable {
     }
   }
 
-  interface Check {
+  public interface Check {
     boolean ok() throws Exception;
   }
 
-  static void eventually(Duration timeout, String what, Check check) throws Exception {
+  public static void eventually(Duration timeout, String what, Check check) throws Exception {
     Instant end = Instant.now().plus(timeout);
     while (true) {
       if (check.ok()) {

@@ -40,6 +40,22 @@ public interface ContainerRuntime {
     return false;
   }
 
+  /**
+   * The range this runtime gives pods their own addresses from (the Node's spec.podCIDR), or empty
+   * when pods are reached at the node's address.
+   */
+  default Optional<String> podCidr() {
+    return Optional.empty();
+  }
+
+  /**
+   * The pod's own address once its sandbox has one (status.podIP); empty when the pod is reached at
+   * the node's address (host network, no pod CIDR, or a sandbox made before it had one).
+   */
+  default Optional<String> podAddress(String podUid) {
+    return Optional.empty();
+  }
+
   /** Prepares the pod's directory; idempotent. */
   void createSandbox(Sandbox sandbox);
 

@@ -12,7 +12,7 @@ import java.util.TreeMap;
  * How a pod's containers become engine containers, as pure functions: names and labels (the
  * dockershim's, so {@code docker ps} reads as it did under the kubelet), the Kubernetes rules for
  * command and args against the image's ENTRYPOINT and CMD, the effective securityContext, and the
- * ports the pod's infra container publishes on the node.
+ * ports the pod's infra container publishes (on the pod's address, hostPorts on the node's).
  */
 final class ContainerSpecs {
 
@@ -23,6 +23,9 @@ final class ContainerSpecs {
   static final String ATTEMPT = "io.kubernetes.container.restartCount";
   static final String NODE = "io.akkube.node";
   static final String LOG_PATH = "io.akkube.log-path";
+
+  /** On a pod's infra container: the pod's address (kept by an agent that restarts). */
+  static final String POD_IP = "io.akkube.pod-ip";
 
   /** The container name of a pod's infra container, as the dockershim labels it. */
   static final String INFRA = "POD";
@@ -116,11 +119,13 @@ final class ContainerSpecs {
   record Published(String hostIp, int hostPort, int containerPort, String protocol) {}
 
   /**
-   * Every declared container port of the pod (init containers too), published on the node address
-   * at its hostPort, or at the same number when it has none (no pod network here: the pod's address
-   * is the node's, so a container port is reached there).
+   * Every declared container port of the pod (init containers too) as the engine publishes it. With
+   * a pod address: on that address at the container port (the pod's own network, as Kubernetes
+   * reaches podIP:containerPort), and a declared hostPort also on its hostIP, or the node address.
+   * Without one (the pod's address is the node's): on the node address at its hostPort, or at the
+   * same number when it has none.
    */
-  static List<Published> ports(JsonNode pod, String nodeAddress) {
+  static List<Published> ports(JsonNode pod, String nodeAddress, Optional<String> podAddress) {
     List<Published> out = new ArrayList<>();
     for (String list : List.of("initContainers", "containers")) {
       for (JsonNode c : pod.path("spec").path(list)) {
@@ -132,24 +137,34 @@ final class ContainerSpecs {
           int hostPort = p.path("hostPort").asInt(0);
           String hostIp = p.path("hostIP").asText("");
           String protocol = p.path("protocol").asText("TCP").toLowerCase();
-          Published pub =
-              new Published(
-                  hostIp.isEmpty() ? nodeAddress : hostIp,
-                  hostPort > 0 ? hostPort : containerPort,
-                  containerPort,
-                  protocol);
-          if (out.stream()
-              .noneMatch(
-                  o ->
-                      o.hostPort() == pub.hostPort()
-                          && o.protocol().equals(pub.protocol())
-                          && o.hostIp().equals(pub.hostIp()))) {
-            out.add(pub);
+          String onNode = hostIp.isEmpty() ? nodeAddress : hostIp;
+          if (podAddress.isPresent()) {
+            add(out, new Published(podAddress.get(), containerPort, containerPort, protocol));
+            if (hostPort > 0) {
+              add(out, new Published(onNode, hostPort, containerPort, protocol));
+            }
+          } else {
+            add(
+                out,
+                new Published(
+                    onNode, hostPort > 0 ? hostPort : containerPort, containerPort, protocol));
           }
         }
       }
     }
     return out;
+  }
+
+  /** Adds {@code pub} unless its address, port and protocol are published already. */
+  private static void add(List<Published> out, Published pub) {
+    if (out.stream()
+        .noneMatch(
+            o ->
+                o.hostPort() == pub.hostPort()
+                    && o.protocol().equals(pub.protocol())
+                    && o.hostIp().equals(pub.hostIp()))) {
+      out.add(pub);
+    }
   }
 
   static boolean hostNetwork(JsonNode pod) {

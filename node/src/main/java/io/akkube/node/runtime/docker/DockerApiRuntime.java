@@ -33,9 +33,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,12 +46,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * Containers run by a Docker Engine API (Docker, or Podman's compatible service) over its unix
  * socket, pods as container groups the way the dockershim ran them: one infra container per pod
- * holds the network namespace and publishes the pod's ports on the node address; the pod's
- * containers join it ({@code container:<infra>}), so they reach each other on localhost. The
- * engine's restart policy stays off: restarts and their back-off are the pod worker's. Containers
- * carry the pod's labels, so an agent that restarts adopts them and removes those of pods gone.
+ * holds the network namespace and publishes the pod's ports; the pod's containers join it ({@code
+ * container:<infra>}), so they reach each other on localhost. The engine's restart policy stays
+ * off: restarts and their back-off are the pod worker's. Containers carry the pod's labels, so an
+ * agent that restarts adopts them and removes those of pods gone.
  *
- * <p>There is no pod network: a pod's address is the node's (ports published there).
+ * <p>With a pod CIDR (docs/decisions/0013) each pod gets the lowest free loopback address of it,
+ * recorded on its infra container, and its container ports are published there; hostPorts also on
+ * the node address. Without one (a node address off loopback), a pod's address is the node's and
+ * its container ports are published there, so they count as host ports.
  */
 public final class DockerApiRuntime implements ContainerRuntime {
 
@@ -61,6 +66,7 @@ public final class DockerApiRuntime implements ContainerRuntime {
       String dockerHost,
       String nodeName,
       String nodeAddress,
+      Optional<PodCidr> podCidr,
       String infraImage,
       List<String> infraCommand,
       long ulimitNofile,
@@ -83,6 +89,9 @@ public final class DockerApiRuntime implements ContainerRuntime {
   private final Map<String, CompletableFuture<Void>> logs = new ConcurrentHashMap<>();
   private final Map<String, ContainerHandle> known = new ConcurrentHashMap<>();
 
+  /** Pods' own addresses by pod uid (from the pod CIDR; see {@link #podAddressOf}). */
+  private final Map<String, String> podAddresses = new ConcurrentHashMap<>();
+
   /** Containers this agent sent a signal to (their 137 is not the OOM killer's). */
   private final java.util.Set<String> signalled = ConcurrentHashMap.newKeySet();
 
@@ -95,6 +104,13 @@ public final class DockerApiRuntime implements ContainerRuntime {
     this.clock = clock;
     this.images =
         new ImagePuller(engine, clock, settings.pullBackoffInitial(), settings.pullBackoffMax());
+    // the addresses of pods an earlier agent started stay theirs (and are not handed out again)
+    for (Container c : list(null)) {
+      String address = c.getLabels().get(ContainerSpecs.POD_IP);
+      if (isInfra(c) && address != null) {
+        podAddresses.put(c.getLabels().getOrDefault(ContainerSpecs.POD_UID, ""), address);
+      }
+    }
     this.watcher = new Thread(this::watchExits, "docker-api-exits-" + settings.nodeName());
     watcher.setDaemon(true);
     watcher.start();
@@ -174,7 +190,18 @@ public final class DockerApiRuntime implements ContainerRuntime {
 
   @Override
   public boolean containerPortsAreHostPorts() {
-    return true; // published on the node address: two pods cannot have the same one
+    // without pod addresses, ports are published on the node address: two pods cannot share one
+    return settings.podCidr().isEmpty();
+  }
+
+  @Override
+  public Optional<String> podCidr() {
+    return settings.podCidr().map(PodCidr::toString);
+  }
+
+  @Override
+  public Optional<String> podAddress(String podUid) {
+    return Optional.ofNullable(podAddresses.get(podUid));
   }
 
   // ---- sandboxes ---------------------------------------------------------------------------
@@ -201,6 +228,9 @@ public final class DockerApiRuntime implements ContainerRuntime {
       }
       remove(sandbox.podUid(), true); // its members lost their network with it
     }
+    JsonNode pod = sandbox.pod();
+    Optional<String> address =
+        ContainerSpecs.hostNetwork(pod) ? Optional.empty() : podAddressOf(sandbox.podUid());
     String image = settings.infraImage();
     try {
       engine.inspectImageCmd(image).exec();
@@ -209,7 +239,15 @@ public final class DockerApiRuntime implements ContainerRuntime {
           "CreatePodSandboxError",
           "Failed to create pod sandbox: the infra image \"" + image + "\" is not on the node");
     }
-    JsonNode pod = sandbox.pod();
+    Map<String, String> labels =
+        ContainerSpecs.labels(
+            settings.nodeName(),
+            sandbox.podUid(),
+            sandbox.podName(),
+            sandbox.namespace(),
+            ContainerSpecs.INFRA,
+            0);
+    address.ifPresent(a -> labels.put(ContainerSpecs.POD_IP, a));
     CreateContainerCmd create =
         engine
             .createContainerCmd(image)
@@ -220,14 +258,7 @@ public final class DockerApiRuntime implements ContainerRuntime {
                     sandbox.namespace(),
                     sandbox.podUid(),
                     0))
-            .withLabels(
-                ContainerSpecs.labels(
-                    settings.nodeName(),
-                    sandbox.podUid(),
-                    sandbox.podName(),
-                    sandbox.namespace(),
-                    ContainerSpecs.INFRA,
-                    0))
+            .withLabels(labels)
             .withEntrypoint(settings.infraCommand());
     HostConfig host = baseHostConfig();
     if (ContainerSpecs.hostNetwork(pod)) {
@@ -236,9 +267,11 @@ public final class DockerApiRuntime implements ContainerRuntime {
       create.withHostName(sandbox.hostname());
       List<ExposedPort> exposed = new ArrayList<>();
       List<PortBinding> bindings = new ArrayList<>();
-      for (Published p : ContainerSpecs.ports(pod, settings.nodeAddress())) {
+      for (Published p : ContainerSpecs.ports(pod, settings.nodeAddress(), address)) {
         ExposedPort port = new ExposedPort(p.containerPort(), InternetProtocol.parse(p.protocol()));
-        exposed.add(port);
+        if (!exposed.contains(port)) {
+          exposed.add(port);
+        }
         bindings.add(new PortBinding(Ports.Binding.bindIpAndPort(p.hostIp(), p.hostPort()), port));
       }
       create.withExposedPorts(exposed);
@@ -249,10 +282,47 @@ public final class DockerApiRuntime implements ContainerRuntime {
       engine.startContainerCmd(id).exec();
     } catch (RuntimeException e) {
       forceRemove(id);
+      podAddresses.remove(sandbox.podUid()); // the next try chooses again
       throw new StartFailure(
           "CreatePodSandboxError", "Failed to create pod sandbox: " + message(e));
     }
     return id;
+  }
+
+  /**
+   * The pod's address: the one it holds, else the lowest of the pod CIDR that no pod of this node
+   * holds, nor any container of the engine is labelled with (other nodes may share the engine), nor
+   * the node has; empty without a pod CIDR.
+   */
+  private synchronized Optional<String> podAddressOf(String podUid) {
+    if (settings.podCidr().isEmpty()) {
+      return Optional.empty();
+    }
+    String held = podAddresses.get(podUid);
+    if (held != null) {
+      return Optional.of(held);
+    }
+    Set<String> taken = new HashSet<>(podAddresses.values());
+    taken.add(settings.nodeAddress());
+    for (Container c :
+        engine
+            .listContainersCmd()
+            .withShowAll(true)
+            .withLabelFilter(List.of(ContainerSpecs.POD_IP))
+            .exec()) {
+      taken.add(c.getLabels().get(ContainerSpecs.POD_IP));
+    }
+    PodCidr cidr = settings.podCidr().get();
+    String address =
+        cidr.lowestFree(taken)
+            .orElseThrow(
+                () ->
+                    new StartFailure(
+                        "CreatePodSandboxError",
+                        "Failed to create pod sandbox: no free address left in the pod CIDR "
+                            + cidr));
+    podAddresses.put(podUid, address);
+    return Optional.of(address);
   }
 
   @Override
@@ -267,6 +337,7 @@ public final class DockerApiRuntime implements ContainerRuntime {
       }
     }
     remove(podUid, false);
+    podAddresses.remove(podUid);
     images.forget(podUid);
     podDir.ifPresent(DockerApiRuntime::deleteQuietly);
   }

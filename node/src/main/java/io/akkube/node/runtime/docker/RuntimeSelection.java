@@ -19,7 +19,7 @@ public final class RuntimeSelection {
   private RuntimeSelection() {}
 
   /**
-   * @param node config {@code akkube.node} ({@code runtime}, {@code docker.*})
+   * @param node config {@code akkube.node} ({@code runtime}, {@code pod-cidr}, {@code docker.*})
    * @param process the process runtime, made only when chosen
    */
   public static ContainerRuntime select(
@@ -30,16 +30,17 @@ public final class RuntimeSelection {
       Clock clock) {
     String choice = node.hasPath("runtime") ? node.getString("runtime") : "process";
     Config docker = node.getConfig("docker");
+    String podCidr = node.hasPath("pod-cidr") ? node.getString("pod-cidr") : "";
     switch (choice) {
       case "process" -> {
-        return process.get();
+        return process(podCidr, process);
       }
       case "docker-api", "auto" -> {
         Optional<String> host = DockerApiRuntime.findEngine(docker.getString("host"));
         if (host.isEmpty()) {
           if (choice.equals("auto")) {
             log.info("no container engine answers: the process runtime runs this node's pods");
-            return process.get();
+            return process(podCidr, process);
           }
           throw new IllegalStateException(
               "--runtime docker-api: no container engine answers (DOCKER_HOST, "
@@ -50,6 +51,7 @@ public final class RuntimeSelection {
                 host.get(),
                 nodeName,
                 nodeAddress,
+                podCidr(podCidr, nodeAddress),
                 docker.getString("infra-image"),
                 docker.getStringList("infra-command"),
                 docker.getLong("ulimit-nofile"),
@@ -63,5 +65,30 @@ public final class RuntimeSelection {
           throw new IllegalArgumentException(
               "unknown runtime \"" + choice + "\" (auto, docker-api or process)");
     }
+  }
+
+  /** The pod CIDR of a docker-api node: the one configured, or derived from its address. */
+  private static Optional<PodCidr> podCidr(String configured, String nodeAddress) {
+    Optional<PodCidr> cidr;
+    try {
+      cidr = PodCidr.forNode(configured, nodeAddress);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--pod-cidr: " + e.getMessage(), e);
+    }
+    if (cidr.isPresent()) {
+      log.info("pods of this node get addresses from {}", cidr.get());
+    } else {
+      log.info(
+          "node address {} is not on loopback and no pod CIDR is set: pods use the node address",
+          nodeAddress);
+    }
+    return cidr;
+  }
+
+  private static ContainerRuntime process(String podCidr, Supplier<ContainerRuntime> process) {
+    if (!podCidr.isBlank()) {
+      log.warn("pod CIDR {} ignored: the process runtime runs pods on the node address", podCidr);
+    }
+    return process.get();
   }
 }

@@ -144,7 +144,10 @@ public final class ProcessRuntime implements ContainerRuntime {
 
   @Override
   public boolean containerPortsAreHostPorts() {
-    return true; // pods use the host network
+    // Pods use the host network and keep the node's address (no pod CIDR here): a process binds
+    // where its command says, often 0.0.0.0, which a loopback address of its own would not keep
+    // apart from the other pods' (docs/decisions/0013).
+    return true;
   }
 
   @Override

@@ -90,10 +90,29 @@ class DockerApiRuntimeSpecsTest {
             "{\"spec\":{\"containers\":[{\"ports\":[{\"containerPort\":80},"
                 + "{\"containerPort\":53,\"protocol\":\"UDP\",\"hostPort\":5353}]},"
                 + "{\"ports\":[{\"containerPort\":80}]}]}}");
-    assertThat(ContainerSpecs.ports(pod, "127.0.0.2"))
+    assertThat(ContainerSpecs.ports(pod, "127.0.0.2", Optional.empty()))
         .containsExactly(
             new ContainerSpecs.Published("127.0.0.2", 80, 80, "tcp"),
             new ContainerSpecs.Published("127.0.0.2", 5353, 53, "udp"));
+  }
+
+  @Test
+  void withAPodAddressContainerPortsArePublishedThereAndHostPortsAlsoOnTheNode() throws Exception {
+    JsonNode pod =
+        json(
+            "{\"spec\":{\"initContainers\":[{\"ports\":[{\"containerPort\":9000}]}],"
+                + "\"containers\":[{\"ports\":[{\"containerPort\":80},"
+                + "{\"containerPort\":53,\"protocol\":\"UDP\",\"hostPort\":5353},"
+                + "{\"containerPort\":8443,\"hostPort\":443,\"hostIP\":\"127.0.0.9\"}]},"
+                + "{\"ports\":[{\"containerPort\":80}]}]}}");
+    assertThat(ContainerSpecs.ports(pod, "127.0.0.2", Optional.of("127.244.2.7")))
+        .containsExactly(
+            new ContainerSpecs.Published("127.244.2.7", 9000, 9000, "tcp"),
+            new ContainerSpecs.Published("127.244.2.7", 80, 80, "tcp"),
+            new ContainerSpecs.Published("127.244.2.7", 53, 53, "udp"),
+            new ContainerSpecs.Published("127.0.0.2", 5353, 53, "udp"),
+            new ContainerSpecs.Published("127.244.2.7", 8443, 8443, "tcp"),
+            new ContainerSpecs.Published("127.0.0.9", 443, 8443, "tcp"));
   }
 
   @Test
