@@ -190,6 +190,9 @@ public final class AkkubeServer {
     AtomicBoolean ready = new AtomicBoolean();
     // pods/{name}/log and exec: forwarded to the agent of the pod's node (registered below)
     NodeStreamsRouter podStreams = new NodeStreamsRouter(store);
+    // nodes/{name}/proxy/stats/summary and metrics.k8s.io: from the node agents (issue 8)
+    io.akkube.cluster.stats.NodeSummaryRouter summaries =
+        new io.akkube.cluster.stats.NodeSummaryRouter();
     ApiServer api =
         new ApiServer(
             system,
@@ -198,7 +201,8 @@ public final class AkkubeServer {
             ready::get,
             clock,
             akkube.getBytes("api.max-request-bytes"),
-            podStreams);
+            podStreams,
+            summaries);
     ServerBinding binding =
         !controlPlane
             ? null
@@ -248,6 +252,14 @@ public final class AkkubeServer {
               runtime,
               Path.of(node.getString("state-dir")),
               system.dispatchers().lookup(DispatcherSelector.blocking())));
+      summaries.register(
+          nodeName,
+          new io.akkube.node.stats.SummaryProvider(
+              nodeName,
+              store,
+              runtime,
+              system.dispatchers().lookup(DispatcherSelector.blocking()),
+              clock));
       // Services on this machine: cluster DNS and the node's proxy (issue 6)
       io.akkube.node.proxy.ServiceNetwork.start(
           system, store, akkube, nodeName, akkube.getString("api.bind"), clock);

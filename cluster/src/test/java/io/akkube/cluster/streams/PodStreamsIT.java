@@ -17,13 +17,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code kubectl logs} and {@code kubectl exec} against the packaged akkube (API + node agent with
- * the process runtime) and real pods bound to its node by spec.nodeName.
+ * {@code kubectl logs}, {@code kubectl exec} and the node's stats ({@code kubectl top}) against the
+ * packaged akkube (API + node agent with the process runtime) and real pods bound to its node by
+ * spec.nodeName.
  */
 class PodStreamsIT {
 
@@ -209,6 +212,81 @@ class PodStreamsIT {
     keyboard.flush();
     assertThat(it.waitFor(20, TimeUnit.SECONDS)).as(screen.toString()).isTrue();
     assertThat(it.exitValue()).as(screen.toString()).isZero();
+  }
+
+  @Test
+  void theStatsSummaryAndKubectlTopShowABusyPodsCpuAndMemory() throws Exception {
+    // one container spins without limits (CPU and memory from /proc), one sleeps in a memory
+    // cgroup (its memory from the cgroup when the agent may create one)
+    apply(
+        """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: busy, labels: {app: busy}}
+        spec:
+          nodeName: %s
+          terminationGracePeriodSeconds: 1
+          containers:
+          - name: spin
+            image: busybox
+            command: [sh, -c, 'while :; do :; done']
+          - name: capped
+            image: busybox
+            command: [sleep, '600']
+            resources: {limits: {memory: 64Mi}}
+        """
+            .formatted(NODE));
+    await(Duration.ofSeconds(30), "running", () -> phase("busy").equals("Running"));
+    String uid =
+        JSON.readTree(run("kubectl", "get", "pod", "busy", "-o", "json").out())
+            .path("metadata")
+            .path("uid")
+            .asText();
+    String path = "/api/v1/nodes/" + NODE + "/proxy/stats/summary";
+    JsonNode[] pod = new JsonNode[1];
+    await(
+        Duration.ofSeconds(60),
+        "the spinning container's CPU in the summary",
+        () -> {
+          try {
+            for (JsonNode p :
+                JSON.readTree(run("kubectl", "get", "--raw", path).out()).path("pods")) {
+              if (p.path("podRef").path("uid").asText().equals(uid)
+                  && p.path("containers").size() == 2) {
+                pod[0] = p;
+                return container(p, "spin").path("cpu").path("usageNanoCores").asLong() > 0;
+              }
+            }
+            return false;
+          } catch (IOException e) {
+            return false;
+          }
+        });
+    assertThat(pod[0].path("podRef").path("name").asText()).isEqualTo("busy");
+    assertThat(container(pod[0], "spin").path("memory").path("workingSetBytes").asLong())
+        .isPositive();
+    assertThat(container(pod[0], "capped").path("memory").path("workingSetBytes").asLong())
+        .isPositive();
+    assertThat(pod[0].path("cpu").path("usageNanoCores").asLong()).isPositive();
+
+    Pattern spinRow = Pattern.compile("(?m)^busy\\s+spin\\s+(\\d+)m\\s+\\d+Mi\\s*$");
+    await(
+        Duration.ofSeconds(60),
+        "kubectl top pod with the spinning container's CPU",
+        () -> {
+          Matcher m = spinRow.matcher(run("kubectl", "top", "pod", "busy", "--containers").out());
+          return m.find() && Integer.parseInt(m.group(1)) > 0;
+        });
+    run("kubectl", "delete", "pod", "busy", "--grace-period=1");
+  }
+
+  private static JsonNode container(JsonNode podStats, String name) {
+    for (JsonNode c : podStats.path("containers")) {
+      if (c.path("name").asText().equals(name)) {
+        return c;
+      }
+    }
+    return JSON.createObjectNode();
   }
 
   // ---- helpers ----

@@ -23,6 +23,7 @@ import io.akkube.core.api.ApiStatus;
 import io.akkube.core.api.Json;
 import io.akkube.core.api.ResourceType;
 import io.akkube.core.api.ResourceTypes;
+import io.akkube.core.stats.NodeSummaries;
 import io.akkube.core.store.DeleteOptions;
 import io.akkube.core.store.HistoryEntry;
 import io.akkube.core.store.ListOptions;
@@ -36,9 +37,11 @@ import io.akkube.core.store.WriteOptions;
 import io.akkube.core.streams.PodStreams;
 import io.akkube.core.table.TableConvertor;
 import io.akkube.http.discovery.Discovery;
+import io.akkube.http.metrics.MetricsApi;
 import io.akkube.http.openapi.OpenApi;
 import io.akkube.http.openapi.UnknownFields;
 import io.akkube.http.protobuf.KubeProtobuf;
+import io.akkube.http.stats.NodeProxy;
 import io.akkube.http.streams.PodStreamsApi;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -74,6 +77,8 @@ public final class ApiServer {
   private final Clock clock;
   private final long maxBodyBytes;
   private final PodStreamsApi podStreams;
+  private final NodeProxy nodeProxy;
+  private final MetricsApi metrics;
 
   public ApiServer(
       ActorSystem<?> system,
@@ -94,7 +99,25 @@ public final class ApiServer {
       Clock clock,
       long maxBodyBytes,
       PodStreams podStreams) {
+    this(system, store, bearerToken, ready, clock, maxBodyBytes, podStreams, NodeSummaries.NONE);
+  }
+
+  /**
+   * And with {@code summaries} serving nodes/{name}/proxy/stats/summary and metrics.k8s.io from the
+   * node agents' stats.
+   */
+  public ApiServer(
+      ActorSystem<?> system,
+      ObjectStore store,
+      String bearerToken,
+      BooleanSupplier ready,
+      Clock clock,
+      long maxBodyBytes,
+      PodStreams podStreams,
+      NodeSummaries summaries) {
     this.podStreams = new PodStreamsApi(system, podStreams, clock);
+    this.nodeProxy = new NodeProxy(store, summaries);
+    this.metrics = new MetricsApi(store, summaries);
     this.system = system;
     this.store = store;
     this.token = bearerToken.getBytes(StandardCharsets.UTF_8);
@@ -290,6 +313,25 @@ public final class ApiServer {
       String group,
       String version,
       List<String> rest) {
+    // --- node stats (issue 8): nodes/{name}/proxy/stats/summary and metrics.k8s.io ---
+    if (NodeProxy.serves(group, rest)) {
+      return nodeProxy
+          .handle(request.method().value(), rest.get(1), rest.subList(3, rest.size()))
+          .thenApply(body -> Responses.json(200, body));
+    }
+    if (group.equals(MetricsApi.GROUP)) {
+      if (!request.method().value().equals("GET")) {
+        return done(
+            Responses.status(
+                ApiStatus.methodNotAllowed(
+                    "the server does not allow this method on the requested resource")));
+      }
+      return metrics
+          .get(version, rest, query)
+          .map(answer -> answer.thenApply(body -> Responses.json(200, body)))
+          .orElseGet(() -> done(Responses.status(notFoundPath(request.getUri().path()))));
+    }
+    // --- end node stats ---
     if (group.isEmpty()
         && rest.size() == 3
         && rest.get(0).equals("namespaces")

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.akkube.core.api.Json;
 import io.akkube.core.api.ResourceType;
 import io.akkube.core.api.ResourceTypes;
+import io.akkube.http.metrics.MetricsApi;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -13,10 +14,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The discovery documents, all derived from {@link ResourceTypes}: the legacy {@code /api}, {@code
- * /api/v1}, {@code /apis}, {@code /apis/{group}}, {@code /apis/{group}/{version}}, and the
- * aggregated (apidiscovery.k8s.io/v2) lists kubectl 1.32 asks for first. Shapes follow
- * k8s.io/apimachinery meta/v1 types.go and k8s.io/api apidiscovery/v2 types.go.
+ * The discovery documents, all derived from {@link ResourceTypes} and the computed resources of
+ * metrics.k8s.io ({@link MetricsApi#TYPES}, read-only): the legacy {@code /api}, {@code /api/v1},
+ * {@code /apis}, {@code /apis/{group}}, {@code /apis/{group}/{version}}, and the aggregated
+ * (apidiscovery.k8s.io/v2) lists kubectl 1.32 asks for first. Shapes follow k8s.io/apimachinery
+ * meta/v1 types.go and k8s.io/api apidiscovery/v2 types.go.
  */
 public final class Discovery {
 
@@ -68,17 +70,15 @@ public final class Discovery {
     n.put("kind", "APIGroupList");
     n.put("apiVersion", "v1");
     ArrayNode groups = n.putArray("groups");
-    for (String g : ResourceTypes.groups()) {
-      if (!g.isEmpty()) {
-        groups.add(groupBody(g));
-      }
+    for (String g : namedGroups()) {
+      groups.add(groupBody(g));
     }
     return n;
   }
 
   /** {@code GET /apis/{group}}: APIGroup, empty when the group is not served. */
   public static Optional<ObjectNode> apiGroup(String group) {
-    if (group.isEmpty() || !ResourceTypes.groups().contains(group)) {
+    if (!namedGroups().contains(group)) {
       return Optional.empty();
     }
     ObjectNode n = Json.MAPPER.createObjectNode();
@@ -93,7 +93,7 @@ public final class Discovery {
    * entry per resource and one per subresource; empty when the group-version is not served.
    */
   public static Optional<ObjectNode> apiResourceList(String group, String version) {
-    List<ResourceType> types = sorted(ResourceTypes.inGroupVersion(group, version));
+    List<ResourceType> types = sorted(served(group, version));
     if (types.isEmpty()) {
       return Optional.empty();
     }
@@ -108,7 +108,7 @@ public final class Discovery {
       r.put("singularName", t.singular());
       r.put("namespaced", t.namespaced());
       r.put("kind", t.kind());
-      strings(r.putArray("verbs"), ResourceType.ALL_VERBS);
+      strings(r.putArray("verbs"), verbs(t));
       if (!t.shortNames().isEmpty()) {
         strings(r.putArray("shortNames"), t.shortNames());
       }
@@ -138,7 +138,7 @@ public final class Discovery {
 
   /** Aggregated {@code GET /apis}: every named group. */
   public static ObjectNode aggregatedGroups() {
-    return aggregatedList(ResourceTypes.groups().stream().filter(g -> !g.isEmpty()).toList());
+    return aggregatedList(namedGroups());
   }
 
   private static ObjectNode aggregatedList(List<String> groups) {
@@ -158,7 +158,7 @@ public final class Discovery {
         ObjectNode version = versions.addObject();
         version.put("version", v);
         ArrayNode resources = version.putArray("resources");
-        for (ResourceType t : sorted(ResourceTypes.inGroupVersion(g, v))) {
+        for (ResourceType t : sorted(served(g, v))) {
           resources.add(aggregatedResource(t));
         }
         version.put("freshness", "Current");
@@ -173,7 +173,7 @@ public final class Discovery {
     r.set("responseKind", gvk(t.group(), t.version(), t.kind()));
     r.put("scope", t.namespaced() ? "Namespaced" : "Cluster");
     r.put("singularResource", t.singular());
-    strings(r.putArray("verbs"), ResourceType.ALL_VERBS);
+    strings(r.putArray("verbs"), verbs(t));
     if (!t.shortNames().isEmpty()) {
       strings(r.putArray("shortNames"), t.shortNames());
     }
@@ -223,12 +223,39 @@ public final class Discovery {
   /** The versions served for a group, in the order {@link ResourceTypes} first names them. */
   static List<String> versionsOf(String group) {
     List<String> out = new ArrayList<>();
-    for (ResourceType t : ResourceTypes.all()) {
+    for (ResourceType t : all()) {
       if (t.group().equals(group) && !out.contains(t.version())) {
         out.add(t.version());
       }
     }
     return out;
+  }
+
+  /** The stored kinds, then the computed metrics resources. */
+  private static List<ResourceType> all() {
+    List<ResourceType> all = new ArrayList<>(ResourceTypes.all());
+    all.addAll(MetricsApi.TYPES);
+    return all;
+  }
+
+  private static List<String> namedGroups() {
+    List<String> out = new ArrayList<>();
+    for (ResourceType t : all()) {
+      if (!t.group().isEmpty() && !out.contains(t.group())) {
+        out.add(t.group());
+      }
+    }
+    return out;
+  }
+
+  private static List<ResourceType> served(String group, String version) {
+    return all().stream()
+        .filter(t -> t.group().equals(group) && t.version().equals(version))
+        .toList();
+  }
+
+  private static List<String> verbs(ResourceType t) {
+    return MetricsApi.TYPES.contains(t) ? MetricsApi.VERBS : ResourceType.ALL_VERBS;
   }
 
   private static List<ResourceType> sorted(List<ResourceType> types) {

@@ -4,7 +4,7 @@ package io.akkube.http.protobuf;
  * Go's {@code time.Duration.String()}, which metav1.Duration marshals to JSON: {@code 72h3m0.5s},
  * {@code 1m30s}, {@code 1.5ms}, {@code 0s}.
  */
-final class GoDuration {
+public final class GoDuration {
 
   private static final long MICROSECOND = 1_000L;
   private static final long MILLISECOND = 1_000_000L;
@@ -14,7 +14,7 @@ final class GoDuration {
 
   private GoDuration() {}
 
-  static String format(long nanos) {
+  public static String format(long nanos) {
     if (nanos == 0) {
       return "0s";
     }

@@ -66,6 +66,31 @@ class DiscoveryTest {
   }
 
   @Test
+  void metricsApiIsDiscoveredReadOnlyAsMetricsServerRegistersIt() {
+    assertThat(Discovery.apiGroupList().path("groups").findValuesAsText("name"))
+        .contains("metrics.k8s.io");
+    assertThat(Discovery.apiGroup("metrics.k8s.io").orElseThrow().path("preferredVersion"))
+        .hasToString("{\"groupVersion\":\"metrics.k8s.io/v1beta1\",\"version\":\"v1beta1\"}");
+    JsonNode list = Discovery.apiResourceList("metrics.k8s.io", "v1beta1").orElseThrow();
+    Map<String, JsonNode> byName = new HashMap<>();
+    list.path("resources").forEach(r -> byName.put(r.path("name").asText(), r));
+    assertThat(byName.keySet()).containsExactlyInAnyOrder("nodes", "pods");
+    assertThat(byName.get("pods").path("kind").asText()).isEqualTo("PodMetrics");
+    assertThat(byName.get("pods").path("namespaced").asBoolean()).isTrue();
+    assertThat(byName.get("nodes").path("kind").asText()).isEqualTo("NodeMetrics");
+    assertThat(byName.get("nodes").path("verbs").toString()).isEqualTo("[\"get\",\"list\"]");
+    JsonNode aggregated = null;
+    for (JsonNode item : Discovery.aggregatedGroups().path("items")) {
+      if (item.path("metadata").path("name").asText().equals("metrics.k8s.io")) {
+        aggregated = item;
+      }
+    }
+    assertThat(aggregated).isNotNull();
+    assertThat(aggregated.path("versions").get(0).path("resources").findValuesAsText("resource"))
+        .containsExactly("nodes", "pods");
+  }
+
+  @Test
   void kubectlsAcceptHeaderAsksForAggregatedDiscovery() {
     assertThat(
             Discovery.wantsAggregated(

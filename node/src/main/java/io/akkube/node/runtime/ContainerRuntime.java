@@ -97,6 +97,14 @@ public interface ContainerRuntime {
     return running();
   }
 
+  /**
+   * The container's CPU and memory use now, for the node's stats summary ({@code kubectl top});
+   * empty when the container has ended or this runtime cannot tell (the fake runtime).
+   */
+  default Optional<ResourceUsage> stats(ContainerHandle handle) {
+    return Optional.empty();
+  }
+
   enum Signal {
     TERM,
     KILL
@@ -229,6 +237,14 @@ public interface ContainerRuntime {
       return runtimeName + "://" + id;
     }
   }
+
+  /**
+   * One reading of a container's use at {@code time}: CPU time consumed since it started (all
+   * cores, nanoseconds), memory in use and its working set (in use minus what the kernel can drop
+   * at once, the inactive file cache), in bytes.
+   */
+  record ResourceUsage(
+      Instant time, long cpuCoreNanoSeconds, long memoryUsageBytes, long memoryWorkingSetBytes) {}
 
   /** How a container ended: exit code (128+n after signal n), and whether memory ran out. */
   record ContainerExit(int exitCode, boolean oomKilled, Instant finishedAt) {}

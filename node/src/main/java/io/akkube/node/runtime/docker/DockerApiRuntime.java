@@ -517,6 +517,11 @@ public final class DockerApiRuntime implements ContainerRuntime {
   }
 
   @Override
+  public Optional<ResourceUsage> stats(ContainerHandle handle) {
+    return EngineStats.read(engine, handle.id(), clock.instant());
+  }
+
+  @Override
   public List<ContainerHandle> running() {
     List<ContainerHandle> out = new ArrayList<>();
     for (Container c : list(null)) {

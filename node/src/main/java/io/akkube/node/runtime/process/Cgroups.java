@@ -150,6 +150,40 @@ final class Cgroups {
     return false;
   }
 
+  /** Memory in use by a cgroup and its working set (use minus the inactive file cache). */
+  record Memory(long usageBytes, long workingSetBytes) {}
+
+  /**
+   * The memory use of the container's cgroup, as cAdvisor reads it; empty when the container has
+   * none (no memory limit on cgroup v1, no limit at all on v2).
+   */
+  Optional<Memory> memory(String id) {
+    try {
+      if (mode == Mode.V2) {
+        Path dir = ROOT.resolve("akkube").resolve(id);
+        if (!Files.exists(dir.resolve("memory.current"))) {
+          return Optional.empty();
+        }
+        long usage = Long.parseLong(Files.readString(dir.resolve("memory.current")).trim());
+        long inactive = counter(Files.readString(dir.resolve("memory.stat")), "inactive_file");
+        return Optional.of(new Memory(usage, Math.max(0, usage - inactive)));
+      }
+      if (mode == Mode.V1) {
+        Path dir = ROOT.resolve("memory").resolve("akkube").resolve(id);
+        if (!Files.exists(dir.resolve("memory.usage_in_bytes"))) {
+          return Optional.empty();
+        }
+        long usage = Long.parseLong(Files.readString(dir.resolve("memory.usage_in_bytes")).trim());
+        long inactive =
+            counter(Files.readString(dir.resolve("memory.stat")), "total_inactive_file");
+        return Optional.of(new Memory(usage, Math.max(0, usage - inactive)));
+      }
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+    return Optional.empty();
+  }
+
   void remove(String id) {
     for (Path dir :
         List.of(

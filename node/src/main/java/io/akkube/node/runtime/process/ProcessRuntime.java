@@ -483,6 +483,25 @@ public final class ProcessRuntime implements ContainerRuntime {
     }
   }
 
+  /**
+   * CPU from /proc of the container's process tree (a cgroup v1 cpu hierarchy counts no usage, and
+   * a container without limits has no cgroup); memory from its cgroup when it has one, else the
+   * resident sets of its processes.
+   */
+  @Override
+  public Optional<ResourceUsage> stats(ContainerHandle handle) {
+    return alive(handle)
+        .flatMap(ProcessUsage::of)
+        .map(
+            tree -> {
+              Optional<Cgroups.Memory> cgroup = cgroups.memory(handle.id());
+              long usage = cgroup.map(Cgroups.Memory::usageBytes).orElse(tree.residentBytes());
+              long workingSet =
+                  cgroup.map(Cgroups.Memory::workingSetBytes).orElse(tree.residentBytes());
+              return new ResourceUsage(Instant.now(), tree.cpuNanoseconds(), usage, workingSet);
+            });
+  }
+
   @Override
   public List<ContainerHandle> running() {
     return records.values().stream()
