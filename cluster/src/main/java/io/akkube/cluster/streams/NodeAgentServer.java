@@ -181,7 +181,8 @@ public final class NodeAgentServer {
                 1,
                 in -> {
                   if (in instanceof Stdin s) {
-                    return stdin.offer(ByteString.fromArray(s.bytes())).thenApply(r -> in);
+                    // stdin of a command that has ended takes nothing: that ends no session
+                    return stdin.offer(ByteString.fromArray(s.bytes())).handle((r, e) -> in);
                   }
                   if (in instanceof StdinClosed) {
                     stdin.complete();
