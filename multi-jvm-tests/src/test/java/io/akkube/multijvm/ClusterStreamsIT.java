@@ -157,6 +157,27 @@ class ClusterStreamsIT {
   }
 
   @Test
+  @Order(3)
+  void aCommandWhoseClientWentAwayIsKilledOnTheWorker() throws Exception {
+    Process exec = kubectl("exec", "streams", "-c", "app", "--", "sleep", "4242").start();
+    try {
+      await(Duration.ofSeconds(30), "sleep 4242 running in the pod", () -> podRuns("sleep 4242"));
+    } finally {
+      exec.destroy();
+      assertThat(exec.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    }
+    await(Duration.ofSeconds(30), "sleep 4242 killed", () -> !podRuns("sleep 4242"));
+  }
+
+  /** Whether a process of the pod's app container has exactly {@code args} as its command line. */
+  private static boolean podRuns(String args) {
+    return cluster
+        .ok(api, "exec", "streams", "-c", "app", "--", "ps", "-eo", "args")
+        .lines()
+        .anyMatch(l -> l.trim().equals(args));
+  }
+
+  @Test
   @Order(4)
   void execWithStdinRunsTheScriptItReads() {
     Result r =
