@@ -25,7 +25,9 @@ import io.akkube.cluster.gc.GarbageCollector;
 import io.akkube.cluster.namespace.NamespaceController;
 import io.akkube.cluster.revision.RevisionLog;
 import io.akkube.cluster.store.ShardedObjectStore;
+import io.akkube.cluster.streams.NodeAgentServer;
 import io.akkube.cluster.streams.NodeStreamsRouter;
+import io.akkube.cluster.streams.RemoteNodeAgents;
 import io.akkube.cluster.watch.WatchCache;
 import io.akkube.core.api.ApiException;
 import io.akkube.core.api.Json;
@@ -188,11 +190,14 @@ public final class AkkubeServer {
             system, singletons, store, akkube, clock);
     // --- end services ---
     AtomicBoolean ready = new AtomicBoolean();
-    // pods/{name}/log and exec: forwarded to the agent of the pod's node (registered below)
-    NodeStreamsRouter podStreams = new NodeStreamsRouter(store);
+    // pods/{name}/log and exec: forwarded to the agent of the pod's node (this member's is
+    // registered below; another member's is found through the receptionist, docs/decisions/0017)
+    RemoteNodeAgents remoteAgents =
+        new RemoteNodeAgents(system, akkube.getDuration("api.node-agent-timeout"));
+    NodeStreamsRouter podStreams = new NodeStreamsRouter(store, remoteAgents);
     // nodes/{name}/proxy/stats/summary and metrics.k8s.io: from the node agents (issue 8)
     io.akkube.cluster.stats.NodeSummaryRouter summaries =
-        new io.akkube.cluster.stats.NodeSummaryRouter();
+        new io.akkube.cluster.stats.NodeSummaryRouter(remoteAgents);
     ApiServer api =
         new ApiServer(
             system,
@@ -245,21 +250,26 @@ public final class AkkubeServer {
               store, node, runtime, nodeName, akkube.getString("api.bind"), heartbeats, clock),
           "node-agent",
           Props.empty());
-      podStreams.register(
-          nodeName,
+      NodePodStreams agentStreams =
           NodePodStreams.forNode(
               store,
               runtime,
               Path.of(node.getString("state-dir")),
-              system.dispatchers().lookup(DispatcherSelector.blocking())));
-      summaries.register(
-          nodeName,
+              system.dispatchers().lookup(DispatcherSelector.blocking()));
+      io.akkube.node.stats.SummaryProvider agentSummary =
           new io.akkube.node.stats.SummaryProvider(
               nodeName,
               store,
               runtime,
               system.dispatchers().lookup(DispatcherSelector.blocking()),
-              clock));
+              clock);
+      podStreams.register(nodeName, agentStreams);
+      summaries.register(nodeName, agentSummary);
+      // the same for the API of the other members
+      system.systemActorOf(
+          NodeAgentServer.create(nodeName, agentStreams, agentSummary::summary),
+          "node-agent-server",
+          Props.empty());
       // Services on this machine: cluster DNS and the node's proxy (issue 6)
       io.akkube.node.proxy.ServiceNetwork.start(
           system, store, akkube, nodeName, akkube.getString("api.bind"), clock);

@@ -20,19 +20,19 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The API member's {@link PodStreams}, as the apiserver's pod log/exec REST does it: read the pod,
  * pick the container (the 400s for an ambiguous or unknown one come from here), find the node in
- * spec.nodeName, and ask that node's agent.
- *
- * <p>Embedded mode only: the agents live in this JVM and register here by node name. In cluster
- * mode an agent runs on another member; this registry will then hold a proxy that reaches it over
- * Akka remoting (stream refs for the log and the exec channels).
+ * spec.nodeName, and ask that node's agent: the one registered here when it runs in this JVM
+ * (embedded mode, a member with both roles), else the one another member runs, reached through
+ * {@link RemoteNodeAgents} (docs/decisions/0017).
  */
 public final class NodeStreamsRouter implements PodStreams {
 
   private final ObjectStore store;
+  private final RemoteNodeAgents remote;
   private final Map<String, PodStreams> nodes = new ConcurrentHashMap<>();
 
-  public NodeStreamsRouter(ObjectStore store) {
+  public NodeStreamsRouter(ObjectStore store, RemoteNodeAgents remote) {
     this.store = store;
+    this.remote = remote;
   }
 
   /** {@code agent} serves the pods of node {@code nodeName} from now on. */
@@ -80,16 +80,7 @@ public final class NodeStreamsRouter implements PodStreams {
   }
 
   private PodStreams agent(String node) {
-    PodStreams agent = nodes.get(node);
-    if (agent == null) {
-      throw new ApiStatus(
-              503,
-              "ServiceUnavailable",
-              "no node agent of node " + node + " is reachable from this member",
-              null,
-              null)
-          .exception();
-    }
-    return agent;
+    PodStreams local = nodes.get(node);
+    return local != null ? local : remote.podStreams(node);
   }
 }
