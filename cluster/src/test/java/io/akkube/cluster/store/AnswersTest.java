@@ -3,10 +3,12 @@ package io.akkube.cluster.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.javadsl.Behaviors;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -25,22 +27,18 @@ class AnswersTest {
 
   @Test
   void stagesAfterAnAnswerRunOnTheDispatcher() throws Exception {
-    ActorRef<Ping> echo =
-        testKit.spawn(
-            Behaviors.receiveMessage(
-                p -> {
-                  p.replyTo().tell("pong");
-                  return Behaviors.same();
-                }));
     for (int i = 0; i < 20; i++) {
-      String thread =
+      TestProbe<Ping> actor = testKit.createTestProbe();
+      CompletableFuture<String> thread =
           Answers.continueOn(
                   testKit.system().executionContext(),
                   AskPattern.<Ping, String>ask(
-                      echo, Ping::new, Duration.ofSeconds(10), testKit.scheduler()))
-              .thenApply(pong -> pong + " on " + Thread.currentThread().getName())
-              .get(10, TimeUnit.SECONDS);
-      assertThat(thread).startsWith("pong on AnswersTest-akka.actor.default-dispatcher-");
+                      actor.getRef(), Ping::new, Duration.ofSeconds(10), testKit.scheduler()))
+              .thenApply(pong -> pong + " on " + Thread.currentThread().getName());
+      // The stage is chained before the answer comes, as the store's requests do.
+      actor.expectMessageClass(Ping.class).replyTo().tell("pong");
+      assertThat(thread.get(10, TimeUnit.SECONDS))
+          .startsWith("pong on AnswersTest-akka.actor.default-dispatcher-");
     }
   }
 
