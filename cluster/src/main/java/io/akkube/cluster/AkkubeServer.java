@@ -18,6 +18,7 @@ import akka.cluster.typed.Join;
 import akka.cluster.typed.SingletonActor;
 import akka.http.javadsl.Http;
 import akka.http.javadsl.ServerBinding;
+import akka.pattern.Patterns;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
@@ -38,6 +39,8 @@ import io.akkube.core.object.EntityWiring;
 import io.akkube.core.object.ObjectEntity;
 import io.akkube.core.object.ResourceStrategies;
 import io.akkube.core.object.RevisionProtocol;
+import io.akkube.core.store.ListOptions;
+import io.akkube.core.store.ListResult;
 import io.akkube.core.store.WriteOptions;
 import io.akkube.http.api.ApiServer;
 import io.akkube.node.NodeRegistration;
@@ -51,7 +54,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -96,7 +101,10 @@ public final class AkkubeServer {
     return ready.get();
   }
 
-  /** Starts a member and blocks until its API is bound and the built-in objects exist. */
+  /**
+   * Starts a member and blocks until its API is bound and the built-in objects exist; it is ready
+   * ({@link #isReady()}, {@code /readyz}) once every kind's list is served.
+   */
   public static AkkubeServer start(
       Config config, String bearerToken, String nodeName, javax.net.ssl.SSLContext tls)
       throws Exception {
@@ -302,10 +310,44 @@ public final class AkkubeServer {
             "garbage-collector"));
 
     AkkubeServer server = new AkkubeServer(system, store, binding);
-    ready.set(true);
-    server.ready.set(true);
     log.info("akkube API serving on {}:{}", akkube.getString("api.bind"), server.apiPort());
+    // Ready (/readyz) once every kind's list is served, as kube-apiserver's readyz waits for its
+    // watch caches: after a restart each revision log first rebuilds its kind from the journal.
+    long started = System.nanoTime();
+    CompletableFuture.allOf(
+            ResourceTypes.all().stream()
+                .map(type -> listServed(system, store, type).toCompletableFuture())
+                .toArray(CompletableFuture[]::new))
+        .thenRun(
+            () -> {
+              ready.set(true);
+              server.ready.set(true);
+              log.info(
+                  "akkube ready: every kind's list served after {} ms",
+                  (System.nanoTime() - started) / 1_000_000);
+            });
     return server;
+  }
+
+  /**
+   * Completes once a consistent list of {@code type} is served: its revision log has rebuilt the
+   * kind and this member's watch cache has caught up. Asks again a second after a failure (a list
+   * times out while a large kind is being rebuilt).
+   */
+  private static CompletionStage<ListResult> listServed(
+      ActorSystem<?> system, ShardedObjectStore store, ResourceType type) {
+    return store
+        .list(type, new ListOptions(null, "", "", 1, "", ""))
+        .handle(
+            (served, failure) ->
+                failure == null
+                    ? CompletableFuture.completedFuture(served)
+                    : Patterns.after(
+                        Duration.ofSeconds(1),
+                        system.classicSystem().scheduler(),
+                        system.executionContext(),
+                        () -> listServed(system, store, type)))
+        .thenCompose(next -> next);
   }
 
   /** Tells the controlling owner of a changed object (ownerReference controller=true) about it. */

@@ -313,7 +313,9 @@ public final class Main implements Callable<Integer> {
               .sslContext(tls.clientContext())
               .connectTimeout(Duration.ofSeconds(2))
               .build();
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      // Ready once every kind's list is served: after a restart on a large journal, the revision
+      // logs rebuild first (about 10 s per 100 000 objects on 2 cores).
+      long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
       while (true) {
         try {
           HttpResponse<String> r =
@@ -327,7 +329,7 @@ public final class Main implements Callable<Integer> {
           // not yet
         }
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("/readyz did not answer 200 within 60 s");
+          throw new IllegalStateException("/readyz did not answer 200 within 10 minutes");
         }
         Thread.sleep(100);
       }

@@ -37,6 +37,9 @@ public final class ObjectJournal {
    */
   private final Duration tagQueryDelay;
 
+  /** The H2 (JDBC) journal's events of a kind by persistence id; null on Cassandra. */
+  private final JdbcKindEvents jdbcKindEvents;
+
   public ObjectJournal(ActorSystem<?> system) {
     this.system = system;
     PersistenceQuery query = PersistenceQuery.get(system);
@@ -45,6 +48,7 @@ public final class ObjectJournal {
           query.getReadJournalFor(CassandraReadJournal.class, CassandraReadJournal.Identifier());
       this.byTag = cassandra;
       this.byPersistenceId = cassandra;
+      this.jdbcKindEvents = null;
       this.tagQueryDelay =
           system
               .settings()
@@ -57,11 +61,19 @@ public final class ObjectJournal {
       this.byTag = jdbc;
       this.byPersistenceId = jdbc;
       this.tagQueryDelay = Duration.ZERO;
+      this.jdbcKindEvents = new JdbcKindEvents(system);
     }
   }
 
-  /** Every event of a kind stored so far, in journal order. */
+  /**
+   * Every event of a kind stored so far, each object's in order (the order of the objects among
+   * each other is the journal's on Cassandra, by key on H2).
+   */
   public Source<EventEnvelope, NotUsed> currentEventsOf(ResourceType type) {
+    if (jdbcKindEvents != null) {
+      return Source.completionStage(jdbcKindEvents.eventsOf(type.entityTypeName()))
+          .mapConcat(events -> events);
+    }
     String tag = ObjectEntity.tagOf(type);
     if (tagQueryDelay.isZero()) {
       return byTag.currentEventsByTag(tag, NoOffset.getInstance());

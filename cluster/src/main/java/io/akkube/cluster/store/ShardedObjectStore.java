@@ -42,6 +42,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -56,6 +57,7 @@ public final class ShardedObjectStore implements ObjectStore {
   private static final String NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789";
 
   private final ActorSystem<?> system;
+  private final Executor dispatcher;
   private final ClusterSharding sharding;
   private final Map<ResourceType, EntityTypeKey<ObjectEntity.Command>> entityKeys;
   private final Map<ResourceType, ActorRef<RevisionProtocol.Command>> logs;
@@ -76,6 +78,7 @@ public final class ShardedObjectStore implements ObjectStore {
       int watcherBuffer,
       Duration defaultWatchTimeout) {
     this.system = system;
+    this.dispatcher = system.executionContext();
     this.sharding = ClusterSharding.get(system);
     this.entityKeys = Map.copyOf(entityKeys);
     this.logs = Map.copyOf(logs);
@@ -102,8 +105,7 @@ public final class ShardedObjectStore implements ObjectStore {
       String namespace,
       String name,
       Function<ActorRef<ObjectEntity.Reply>, ObjectEntity.Command> command) {
-    return entity(type, namespace, name)
-        .ask(command::apply, ASK_TIMEOUT)
+    return onDispatcher(entity(type, namespace, name).ask(command::apply, ASK_TIMEOUT))
         .exceptionally(
             failure -> {
               throw ApiStatus.timeout(
@@ -114,6 +116,11 @@ public final class ShardedObjectStore implements ObjectStore {
                           + ")")
                   .exception();
             });
+  }
+
+  /** An ask's answer, continued on this system's dispatcher (see {@link Answers}). */
+  private <T> CompletableFuture<T> onDispatcher(CompletionStage<T> answer) {
+    return Answers.continueOn(dispatcher, answer);
   }
 
   private static StoredObject unwrap(ObjectEntity.Reply reply) {
@@ -229,11 +236,12 @@ public final class ShardedObjectStore implements ObjectStore {
 
   /** The object as this member's watch cache has it (null if absent). */
   public CompletionStage<StoredObject> getCached(ResourceType type, String key) {
-    return AskPattern.<WatchCache.Command, Object>ask(
-            caches.get(type),
-            replyTo -> new WatchCache.GetObject(key, replyTo),
-            ASK_TIMEOUT,
-            system.scheduler())
+    return onDispatcher(
+            AskPattern.<WatchCache.Command, Object>ask(
+                caches.get(type),
+                replyTo -> new WatchCache.GetObject(key, replyTo),
+                ASK_TIMEOUT,
+                system.scheduler()))
         .thenApply(o -> o instanceof StoredObject s ? s : null);
   }
 
@@ -408,8 +416,9 @@ public final class ShardedObjectStore implements ObjectStore {
   }
 
   private CompletionStage<Long> currentRevision(ResourceType type) {
-    return AskPattern.<RevisionProtocol.Command, RevisionProtocol.Revision>ask(
-            logs.get(type), RevisionProtocol.GetRevision::new, ASK_TIMEOUT, system.scheduler())
+    return onDispatcher(
+            AskPattern.<RevisionProtocol.Command, RevisionProtocol.Revision>ask(
+                logs.get(type), RevisionProtocol.GetRevision::new, ASK_TIMEOUT, system.scheduler()))
         .thenApply(RevisionProtocol.Revision::revision);
   }
 
@@ -451,13 +460,14 @@ public final class ShardedObjectStore implements ObjectStore {
     long keyRevision = continueRevision;
     return minRevision.thenCompose(
         min ->
-            AskPattern.<WatchCache.Command, Object>ask(
-                    caches.get(type),
-                    replyTo ->
-                        new WatchCache.ListObjects(
-                            filter, min, options.limit(), key, keyRevision, replyTo),
-                    ASK_TIMEOUT,
-                    system.scheduler())
+            onDispatcher(
+                    AskPattern.<WatchCache.Command, Object>ask(
+                        caches.get(type),
+                        replyTo ->
+                            new WatchCache.ListObjects(
+                                filter, min, options.limit(), key, keyRevision, replyTo),
+                        ASK_TIMEOUT,
+                        system.scheduler()))
                 .thenApply(
                     reply -> {
                       if (reply instanceof ApiStatus s) {
@@ -500,13 +510,14 @@ public final class ShardedObjectStore implements ObjectStore {
                   done.whenComplete((d, f) -> cache.tell(new WatchCache.Unwatch(id)));
                   return mat;
                 });
-    return AskPattern.<WatchCache.Command, Object>ask(
-            cache,
-            replyTo ->
-                new WatchCache.Watch(
-                    id, filter, from, options.allowBookmarks(), queue.first(), replyTo),
-            ASK_TIMEOUT,
-            system.scheduler())
+    return onDispatcher(
+            AskPattern.<WatchCache.Command, Object>ask(
+                cache,
+                replyTo ->
+                    new WatchCache.Watch(
+                        id, filter, from, options.allowBookmarks(), queue.first(), replyTo),
+                ASK_TIMEOUT,
+                system.scheduler()))
         .thenApply(started -> events);
   }
 
@@ -514,8 +525,7 @@ public final class ShardedObjectStore implements ObjectStore {
   public CompletionStage<List<HistoryEntry>> history(
       ResourceType type, String namespace, String name) {
     String entityId = type.entityId(namespace, name);
-    return journal
-        .history(type, entityId)
+    return onDispatcher(journal.history(type, entityId))
         .thenCompose(
             entries -> {
               if (entries.isEmpty()) {

@@ -60,7 +60,8 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin {
     Map<TopologyPair, Long> anti = new HashMap<>();
     boolean incoming = pod.hasRequiredAffinity();
     for (NodeInfo node : snapshot.nodes()) {
-      for (PodInfo existing : node.pods()) {
+      // Without terms of its own, only existing pods' required anti-affinity can reject the pod.
+      for (PodInfo existing : incoming ? node.pods() : node.podsWithRequiredAntiAffinity()) {
         for (PodAffinityTerm t : existing.requiredAntiAffinityTerms()) {
           if (t.matches(pod, podNsLabels)) {
             count(existingAnti, node, t.topologyKey());
@@ -188,10 +189,7 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin {
       if (node.labels().isEmpty()) {
         continue;
       }
-      for (PodInfo existing : node.pods()) {
-        if (!hasConstraints && !existing.hasAnyPodAffinity()) {
-          continue;
-        }
+      for (PodInfo existing : hasConstraints ? node.pods() : node.podsWithAffinity()) {
         Map<String, String> existingNsLabels = snapshot.namespaceLabels(existing.namespace());
         for (WeightedPodAffinityTerm t : pod.preferredAffinityTerms()) {
           add(topologyScore, t.term(), t.weight(), existing, existingNsLabels, node);

@@ -431,14 +431,22 @@ public final class ApiServer {
     return w.equals("true") || w.equals("1");
   }
 
-  /** The request body; a Kubernetes protobuf body (kubectl sends some) as its JSON equivalent. */
+  /**
+   * The request body; a Kubernetes protobuf body (kubectl sends some) as its JSON equivalent. The
+   * request continues on the actor system's dispatcher: Akka's {@code toStrict} answers with
+   * Scala's {@code CompletionStage}, whose non-async stages would hop to the JDK's common pool.
+   */
   private CompletionStage<byte[]> body(HttpRequest request) {
     boolean protobuf = KubeProtobuf.isProtobuf(request.entity().getContentType().toString());
     return request
         .entity()
         .toStrict(60_000, maxBodyBytes, system)
-        .thenApply(strict -> strict.getData().toArray())
-        .thenApply(b -> protobuf && b.length > 0 ? Json.bytes(KubeProtobuf.decode(b)) : b);
+        .thenApplyAsync(
+            strict -> {
+              byte[] b = strict.getData().toArray();
+              return protobuf && b.length > 0 ? Json.bytes(KubeProtobuf.decode(b)) : b;
+            },
+            system.executionContext());
   }
 
   private HttpResponse objectResponse(int code, ResourceType type, StoredObject o, boolean table) {

@@ -24,13 +24,24 @@ public record NodeInfo(
     List<PodInfo> pods,
     Resources requested,
     Resources nonZeroRequested,
-    List<HostPort> usedPorts) {
+    List<HostPort> usedPorts,
+    List<PodInfo> podsWithAffinity,
+    List<PodInfo> podsWithRequiredAntiAffinity) {
 
+  /**
+   * {@code podsWithAffinity} and {@code podsWithRequiredAntiAffinity} are derived from {@code pods}
+   * (whatever is passed): kube-scheduler's NodeInfo keeps the same lists, so that the inter-pod
+   * affinity plugin of a pod without affinity terms looks at the few pods that have some rather
+   * than at every pod of the cluster in every cycle.
+   */
   public NodeInfo {
     labels = Map.copyOf(labels);
     taints = List.copyOf(taints);
     pods = List.copyOf(pods);
     usedPorts = List.copyOf(usedPorts);
+    podsWithAffinity = pods.stream().filter(PodInfo::hasAnyPodAffinity).toList();
+    podsWithRequiredAntiAffinity =
+        pods.stream().filter(p -> !p.requiredAntiAffinityTerms().isEmpty()).toList();
   }
 
   /** A node with no pods yet, from its object tree ({@code status.allocatable} is what counts). */
@@ -59,6 +70,8 @@ public record NodeInfo(
         List.of(),
         Resources.NONE,
         Resources.NONE,
+        List.of(),
+        List.of(),
         List.of());
   }
 
@@ -77,7 +90,9 @@ public record NodeInfo(
         more,
         requested.plus(pod.requests()),
         nonZeroRequested.plus(nonZero(pod)),
-        ports);
+        ports,
+        List.of(),
+        List.of());
   }
 
   /** The node without the pod of that uid; itself if no such pod is there. */
@@ -105,15 +120,5 @@ public record NodeInfo(
 
   private static Resources nonZero(PodInfo pod) {
     return new Resources(pod.nonZeroMilliCpu(), pod.nonZeroMemory(), 0, 0, Map.of());
-  }
-
-  /** The pods here that have pod affinity or anti-affinity of any kind. */
-  public List<PodInfo> podsWithAffinity() {
-    return pods.stream().filter(PodInfo::hasAnyPodAffinity).toList();
-  }
-
-  /** The pods here with required anti-affinity (their terms may reject an incoming pod). */
-  public List<PodInfo> podsWithRequiredAntiAffinity() {
-    return pods.stream().filter(p -> !p.requiredAntiAffinityTerms().isEmpty()).toList();
   }
 }
