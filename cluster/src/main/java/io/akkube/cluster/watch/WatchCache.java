@@ -204,6 +204,7 @@ public final class WatchCache extends AbstractBehavior<WatchCache.Command> {
         List<SnapshotPart> parts = List.copyOf(snapshotParts);
         snapshotParts.clear();
         if (last.epoch() == epoch && last.revision() == revision) {
+          snapshotRequested = false;
           return this; // a re-subscription that missed nothing
         }
         if (parts.size() != last.precedingParts()
@@ -245,6 +246,10 @@ public final class WatchCache extends AbstractBehavior<WatchCache.Command> {
       }
     } else if (update instanceof Change c) {
       {
+        if (RevisionProtocol.epochOf(c.revision()) < epoch) {
+          return this; // from a log instance that has been replaced: its changes are in the
+          // snapshot
+        }
         if (c.previousRevision() != revision) {
           // A gap: ask for a fresh snapshot rather than serve a hole.
           if (!snapshotRequested) {

@@ -423,6 +423,19 @@ class WatchCacheTest {
   }
 
   @Test
+  void aLateChangeOfAReplacedLogIsIgnoredNotTakenForAGap() {
+    ActorRef<WatchCache.Command> cache = cache(100, NO_BOOKMARKS);
+    ActorRef<CacheUpdate> feed = subscribed();
+    long r2 = RevisionProtocol.revision(EPOCH + 1, 5);
+    feed.tell(new Snapshot(EPOCH + 1, r2, List.of(pod("default", "a", r2, "web", ""))));
+
+    feed.tell(added(R0, pod("default", "late", R0 + 1, "web", "")));
+    log.expectNoMessage(QUIET);
+    cache.tell(list(EVERYTHING, 0, 0));
+    assertThat(names(replies.expectMessageClass(ListResult.class))).containsExactly("a");
+  }
+
+  @Test
   void aSnapshotInPartsIsAppliedWhenItsLastPartArrivesAndOnlyIfNoneIsMissing() {
     ActorRef<WatchCache.Command> cache = cache(100, NO_BOOKMARKS);
     ActorRef<CacheUpdate> feed = subscribed();
