@@ -18,6 +18,7 @@ import io.akkube.core.store.HistoryEntry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,6 +33,9 @@ public final class ObjectJournal {
 
   private static final Logger log = LoggerFactory.getLogger(ObjectJournal.class);
   private static final Duration SHARED_SCAN = Duration.ofSeconds(5);
+
+  /** How long a rebuild waits for all_persistence_ids once its tag scan has ended. */
+  private static final Duration RECONCILE_WAIT = Duration.ofSeconds(5);
 
   private final ActorSystem<?> system;
   private final CurrentEventsByTagQuery byTag;
@@ -92,11 +96,31 @@ public final class ObjectJournal {
                   return env;
                 });
     Source<EventEnvelope, NotUsed> untagged =
-        Source.completionStage(ids)
+        Source.lazySource(
+                () ->
+                    Source.completionStage(
+                        // bounded: with millions of ids a fail-over would wait for them
+                        ids.toCompletableFuture()
+                            .thenApply(Optional::of)
+                            .exceptionally(failure -> Optional.empty())
+                            .completeOnTimeout(
+                                Optional.empty(),
+                                RECONCILE_WAIT.toMillis(),
+                                java.util.concurrent.TimeUnit.MILLISECONDS)))
+            .mapMaterializedValue(ignored -> NotUsed.notUsed())
             .mapConcat(
-                all -> {
+                scanned -> {
+                  if (scanned.isEmpty()) {
+                    log.warn(
+                        "rebuild of {}: all_persistence_ids not read (within {} s of the tag scan);"
+                            + " an object whose member died between writing its first event and"
+                            + " its tag rows shows only once it is read or written",
+                        type.plural(),
+                        RECONCILE_WAIT.toSeconds());
+                    return List.<String>of();
+                  }
                   List<String> missing =
-                      all.stream()
+                      scanned.get().stream()
                           .filter(id -> id.startsWith(prefix) && !tagged.contains(id))
                           .toList();
                   if (!missing.isEmpty()) {
@@ -136,8 +160,19 @@ public final class ObjectJournal {
                         (System.nanoTime() - started) / 1_000_000);
                     return ids;
                   });
+      // Not kept beyond the fail-over that asked for it: it holds every id ever written.
+      CompletionStage<List<String>> scan = persistenceIdsScan;
+      system
+          .scheduler()
+          .scheduleOnce(SHARED_SCAN.multipliedBy(6), () -> forget(scan), system.executionContext());
     }
     return persistenceIdsScan;
+  }
+
+  private synchronized void forget(CompletionStage<List<String>> scan) {
+    if (persistenceIdsScan == scan) {
+      persistenceIdsScan = null;
+    }
   }
 
   /** Every recorded change of one object across all its incarnations, oldest first. */
