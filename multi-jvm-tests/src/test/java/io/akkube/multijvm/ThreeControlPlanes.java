@@ -9,10 +9,10 @@ import java.util.Map;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The cluster configuration of the e2e scenario suite (the cluster module's KubectlIT, run here
- * through {@code akkube.e2e.configuration}): three control-plane members on the shared Cassandra,
- * scheduler off like the embedded configuration (the scenarios expect Pending pods). kubectl talks
- * to the first member; the others serve the same objects.
+ * The cluster configuration of the e2e scenario suite (the cluster module's KubectlIT, run here as
+ * KubectlOnClusterIT): three control-plane members on the test JVM's Cassandra, scheduler off like
+ * the embedded configuration (the scenarios expect Pending pods). kubectl talks to the first
+ * member; the others serve the same objects.
  */
 public final class ThreeControlPlanes implements AkkubeUnderTest {
 

@@ -6,9 +6,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * What the e2e scenario suite ({@link KubectlIT}) runs against when it is not the embedded default
- * (one process, H2): the system property {@code akkube.e2e.configuration} names a public class with
- * a public no-argument constructor that implements this, e.g. the multi-jvm-tests module's
- * Cassandra cluster. One suite, two configurations (issue 7).
+ * (one process, H2): a public class with a public no-argument constructor, named by {@link
+ * RunsAgainst} on a subclass of the suite, e.g. the multi-jvm-tests module's Cassandra cluster. One
+ * suite, two configurations (issue 7).
  */
 public interface AkkubeUnderTest extends AutoCloseable {
 

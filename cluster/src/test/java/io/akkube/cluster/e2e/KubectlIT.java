@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Issue 2's user story with the real {@code kubectl} against one real akkube: what a user types and
  * what they see. Each test works in its own namespace so the tests stay independent. The same suite
  * runs against the embedded akkube (here) and against a Cassandra cluster of three control-plane
- * members (multi-jvm-tests; {@link AkkubeUnderTest}).
+ * members (multi-jvm-tests' KubectlOnClusterIT, a {@link RunsAgainst} subclass).
  */
 class KubectlIT {
 

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * One akkube per test class (register as a static {@code @RegisterExtension} field). On a failed
  * test it prints the server's stderr tail and keeps its data directory; otherwise the directory is
  * deleted after the class. The process is always destroyed after the class. {@link #started()} runs
- * the embedded akkube unless the system property {@code akkube.e2e.configuration} names another
- * {@link AkkubeUnderTest}.
+ * the embedded akkube unless the class under test names another configuration ({@link
+ * RunsAgainst}).
  */
 final class SharedAkkube implements BeforeAllCallback, AfterAllCallback, TestWatcher {
 
@@ -52,15 +52,14 @@ final class SharedAkkube implements BeforeAllCallback, AfterAllCallback, TestWat
     if (!startInBeforeAll) {
       return;
     }
-    String configuration = System.getProperty("akkube.e2e.configuration", "");
-    if (configuration.isEmpty()) {
+    RunsAgainst configuration = context.getRequiredTestClass().getAnnotation(RunsAgainst.class);
+    if (configuration == null) {
       akkube = track(AkkubeProcess.start(tempDir.resolve("data")));
       kubectl = new Kubectl(akkube.kubeconfig());
       api = new ApiHttp(akkube);
       nodeNames = List.of(AkkubeProcess.NODE_NAME);
     } else {
-      underTest =
-          (AkkubeUnderTest) Class.forName(configuration).getDeclaredConstructor().newInstance();
+      underTest = configuration.value().getDeclaredConstructor().newInstance();
       kubectl = new Kubectl(underTest.start(context, tempDir.resolve("under-test")));
       nodeNames = List.copyOf(underTest.nodeNames());
     }
