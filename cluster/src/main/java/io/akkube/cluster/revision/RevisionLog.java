@@ -76,6 +76,10 @@ public final class RevisionLog extends AbstractBehavior<Command> {
   private final long startedNanos = System.nanoTime();
   private long epoch = -1;
   private Map<String, Entry> rebuilt;
+
+  /** key@sequenceNr of the announcements stashed while the log is not ready. */
+  private final Set<String> waitingAnnouncements = new HashSet<>();
+
   private long counter;
   private boolean ready;
 
@@ -169,6 +173,7 @@ public final class RevisionLog extends AbstractBehavior<Command> {
           new Entry(entry.uid(), entry.sequenceNr(), publish(entry.stored().object(), revision())));
     }
     rebuilt = null;
+    waitingAnnouncements.clear();
     ready = true;
     getContext()
         .getLog()
@@ -220,7 +225,10 @@ public final class RevisionLog extends AbstractBehavior<Command> {
 
   private Behavior<Command> onAnnounce(Announce a) {
     if (!ready) {
-      stash.stash(a);
+      // Entities repeat an unanswered announcement every second: keep one of each.
+      if (waitingAnnouncements.add(a.key() + "@" + a.sequenceNr())) {
+        stash.stash(a);
+      }
       return this;
     }
     Entry known = objects.get(a.key());
@@ -273,7 +281,8 @@ public final class RevisionLog extends AbstractBehavior<Command> {
 
   private Behavior<Command> onGetRevision(GetRevision g) {
     if (!ready) {
-      stash.stash(g);
+      // Not stashed: the store asks again every second (ShardedObjectStore.currentRevision), so a
+      // long rebuild under periodic lists does not fill the stash with questions nobody awaits.
       return this;
     }
     g.replyTo().tell(new RevisionProtocol.Revision(epoch, revision()));

@@ -409,9 +409,10 @@ public final class ShardedObjectStore implements ObjectStore {
   }
 
   /**
-   * The kind's current revision, for a consistent list. Asked again every few seconds: while a
-   * revision log moves to another member (fail-over), the singleton proxy may still forward to the
-   * one that died and the question is lost (entities retry their announcements the same way).
+   * The kind's current revision, for a consistent list. Asked every second until 30 s have passed:
+   * a revision log that is rebuilding ignores the question, and while a log moves to another member
+   * (fail-over) the singleton proxy may still forward it to the member that died (entities retry
+   * their announcements the same way).
    */
   private CompletionStage<Long> currentRevision(ResourceType type) {
     return currentRevision(type, System.nanoTime() + ASK_TIMEOUT.toNanos());

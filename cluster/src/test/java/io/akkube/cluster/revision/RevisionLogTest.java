@@ -321,6 +321,47 @@ class RevisionLogTest {
   }
 
   @Test
+  void aRevisionAskedWhileTheLogRebuildsIsIgnoredAndAskedAgainAnswered() {
+    java.util.concurrent.CompletableFuture<akka.Done> rebuilt =
+        new java.util.concurrent.CompletableFuture<>();
+    ActorRef<RevisionProtocol.Command> log =
+        testKit.spawn(
+            RevisionLog.create(
+                type, () -> Source.completionStage(rebuilt).flatMapConcat(done -> Source.empty())));
+    TestProbe<RevisionProtocol.Revision> early =
+        testKit.createTestProbe(RevisionProtocol.Revision.class);
+    log.tell(new RevisionProtocol.GetRevision(early.ref()));
+    early.expectNoMessage(QUIET);
+
+    rebuilt.complete(akka.Done.getInstance());
+    TestProbe<RevisionProtocol.Revision> again =
+        testKit.createTestProbe(RevisionProtocol.Revision.class);
+    again.awaitAssert(
+        () -> {
+          log.tell(new RevisionProtocol.GetRevision(again.ref()));
+          return again.receiveMessage(Duration.ofMillis(100));
+        });
+    early.expectNoMessage(QUIET);
+  }
+
+  @Test
+  void anAnnouncementRepeatedWhileTheLogRebuildsIsAnsweredOnce() {
+    java.util.concurrent.CompletableFuture<akka.Done> rebuilt =
+        new java.util.concurrent.CompletableFuture<>();
+    ActorRef<RevisionProtocol.Command> log =
+        testKit.spawn(
+            RevisionLog.create(
+                type, () -> Source.completionStage(rebuilt).flatMapConcat(done -> Source.empty())));
+    for (int i = 0; i < 3; i++) {
+      log.tell(announcement(object("a", "uid-a", "web"), 1, "ADDED"));
+    }
+    entity.expectNoMessage(QUIET);
+    rebuilt.complete(akka.Done.getInstance());
+    assertThat(entity.receiveMessage().sequenceNr()).isEqualTo(1);
+    entity.expectNoMessage(QUIET);
+  }
+
+  @Test
   void aLargeSnapshotComesInPartsThatTogetherHoldEveryObject() {
     List<EventEnvelope> journal = new ArrayList<>();
     String padding = "x".repeat(60);
