@@ -245,7 +245,6 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       Files.createDirectories(dataDir);
-      String token = token(dataDir);
       String node = nodeName != null ? nodeName : hostName();
       Config config =
           ConfigFactory.empty()
@@ -288,6 +287,7 @@ public final class Main implements Callable<Integer> {
               .withFallback(ConfigFactory.parseResources("akkube.conf"))
               .withFallback(ConfigFactory.load())
               .resolve();
+      String token = token(dataDir);
       ApiTls tls =
           ApiTls.ensure(
               dataDir,
@@ -297,7 +297,15 @@ public final class Main implements Callable<Integer> {
       if (roles.contains("control-plane")) { // a worker serves no API (issue 7)
         String url = "https://" + hostForUrl(bind) + ":" + server.apiPort();
         Path kubeconfig = dataDir.toAbsolutePath().resolve("kubeconfig");
-        Kubeconfig.write(kubeconfig, url, tls.certificatePem(), token);
+        Kubeconfig.Server self = new Kubeconfig.Server(node, url, tls.certificatePem());
+        Kubeconfig.write(kubeconfig, self, List.of(self), token);
+        // then kept listing every control-plane member as they come and go
+        server
+            .system()
+            .systemActorOf(
+                ClusterKubeconfig.create(kubeconfig, self, token),
+                "cluster-kubeconfig",
+                akka.actor.typed.Props.empty());
         System.out.println("export KUBECONFIG=" + kubeconfig);
         awaitReady(url, tls);
       }
@@ -347,15 +355,23 @@ public final class Main implements Callable<Integer> {
       }
     }
 
-    /** The API bearer token: generated once per data directory, kept across restarts. */
-    private static String token(Path dataDir) throws IOException {
+    /**
+     * The API bearer token, kept in the data directory's {@code token} file. Embedded: generated
+     * once per data directory. On Cassandra: the cluster's, shared by every member (the first
+     * member's proposal, kept in the keyspace), so one kubeconfig user works on any member.
+     */
+    private String token(Path dataDir) throws IOException {
       Path file = dataDir.resolve("token");
-      if (Files.exists(file)) {
+      String token;
+      if (journal.equals("cassandra")) {
+        token =
+            io.akkube.persistence.CassandraSchema.sharedValue(
+                cassandra.settings(), "api-token", Up::newToken);
+      } else if (Files.exists(file)) {
         return Files.readString(file).trim();
+      } else {
+        token = newToken();
       }
-      byte[] bytes = new byte[24];
-      new SecureRandom().nextBytes(bytes);
-      String token = HexFormat.of().formatHex(bytes);
       Files.writeString(file, token + "\n");
       try {
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
@@ -363,6 +379,12 @@ public final class Main implements Callable<Integer> {
         // not a POSIX file system
       }
       return token;
+    }
+
+    private static String newToken() {
+      byte[] bytes = new byte[24];
+      new SecureRandom().nextBytes(bytes);
+      return HexFormat.of().formatHex(bytes);
     }
   }
 }

@@ -22,10 +22,11 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 /**
- * Several real akkube JVMs and a local Cassandra, started from the packaged launcher (the cluster
- * module's {@code akkube-cluster.jar} + {@code lib/}) on distinct loopback addresses, driven by the
- * real kubectl. Every process it starts (and every process those started) is killed by {@link
- * #close}, or by a shutdown hook if the test JVM exits first; nothing else is ever touched.
+ * Several real akkube JVMs on the test JVM's local Cassandra (a keyspace of their own), started
+ * from the packaged launcher (the cluster module's {@code akkube-cluster.jar} + {@code lib/}) on
+ * distinct loopback addresses, driven by the real kubectl. Every process it starts (and every
+ * process those started) is killed by {@link #close}, or by a shutdown hook if the test JVM exits
+ * first; nothing else is ever touched.
  */
 final class AkkubeCluster implements AutoCloseable {
 
@@ -41,6 +42,7 @@ final class AkkubeCluster implements AutoCloseable {
     final Path dataDir;
     final Path log;
     Process process;
+    int starts;
 
     Member(String name, String address, List<String> roles, int apiPort, Path dir) {
       this.name = name;
@@ -67,23 +69,22 @@ final class AkkubeCluster implements AutoCloseable {
 
   private final Path dir;
   private final Path build;
-  private final Path repoRoot;
+  private final SharedCassandra cassandra;
+  private final String keyspace;
   private final String subnet;
   private final Map<String, String> env;
   private final Map<String, Member> members = new LinkedHashMap<>();
   private final Set<ProcessHandle> started = ConcurrentHashMap.newKeySet();
   private final Thread shutdownHook = new Thread(this::killEverything, "akkube-cluster-cleanup");
-  private int cqlPort;
-  private int storagePort;
-  private boolean cassandra;
 
   /**
    * @param env extra environment for every member (e.g. shortened node-lifecycle timeouts)
    */
-  AkkubeCluster(Map<String, String> env) throws IOException {
+  AkkubeCluster(Map<String, String> env, SharedCassandra cassandra) throws IOException {
     this.dir = Files.createTempDirectory("akkube-multi-jvm-");
     this.build = clusterBuildDirectory();
-    this.repoRoot = Path.of(System.getProperty("akkube.repoRoot", "..")).toAbsolutePath();
+    this.cassandra = cassandra;
+    this.keyspace = "akkube_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 4);
     // a /24 of 127.0.0.0/8 of its own, so concurrent runs never share a remoting address
     this.subnet = "127.42." + ThreadLocalRandom.current().nextInt(16, 250) + ".";
     this.env = Map.copyOf(env);
@@ -94,7 +95,7 @@ final class AkkubeCluster implements AutoCloseable {
    * The cluster module's output folder: the system property failsafe sets, else the usual {@code
    * ../cluster/target}; it must hold the launcher jar and its lib/.
    */
-  private static Path clusterBuildDirectory() {
+  static Path clusterBuildDirectory() {
     Path dir =
         Path.of(System.getProperty("akkube.clusterBuildDirectory", "../cluster/target"))
             .toAbsolutePath()
@@ -112,44 +113,6 @@ final class AkkubeCluster implements AutoCloseable {
 
   Path dir() {
     return dir;
-  }
-
-  // ---------------------------------------------------------------- Cassandra
-
-  /** {@code ./akkube cassandra start} on free ports with a data directory of this cluster. */
-  void startCassandra() throws Exception {
-    cqlPort = freePort();
-    storagePort = freePort();
-    cassandra = true;
-    Result r = script(Duration.ofMinutes(6), "cassandra", "start", "--timeout", "300");
-    if (r.exitCode() != 0) {
-      throw new AssertionError("cassandra start: " + r);
-    }
-  }
-
-  private Result script(Duration timeout, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(repoRoot.resolve("akkube").toString()));
-    command.addAll(List.of(args));
-    command.addAll(
-        List.of(
-            "--data-dir",
-            dir.resolve("cassandra").toString(),
-            "--cql-port",
-            Integer.toString(cqlPort),
-            "--storage-port",
-            Integer.toString(storagePort)));
-    ProcessBuilder b = new ProcessBuilder(command).directory(repoRoot.toFile());
-    b.environment().put("AKKUBE_BUILD_DIR", build.toString());
-    b.environment().put("AKKUBE_SKIP_BUILD", "1");
-    Path out = Files.createTempFile(dir, "script", ".out");
-    b.redirectOutput(out.toFile()).redirectErrorStream(true);
-    Process p = b.start();
-    track(p);
-    if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError(command + " did not finish in " + timeout);
-    }
-    return new Result(p.exitValue(), Files.readString(out), "");
   }
 
   // ---------------------------------------------------------------- members
@@ -206,7 +169,9 @@ final class AkkubeCluster implements AutoCloseable {
                 "--journal",
                 "cassandra",
                 "--cassandra-contact-points",
-                "127.0.0.1:" + cqlPort));
+                cassandra.contactPoint(),
+                "--cassandra-keyspace",
+                keyspace));
     ProcessBuilder b =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
@@ -214,7 +179,27 @@ final class AkkubeCluster implements AutoCloseable {
             .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
     b.environment().putAll(env);
     m.process = b.start();
+    m.starts++;
     track(m.process);
+  }
+
+  /**
+   * Graceful stop: SIGTERM, on which the member's coordinated shutdown hands its shards and
+   * singletons over and leaves the cluster. Its pods' processes, like a real machine's, are left
+   * running. Returns the exit code.
+   */
+  int stop(Member m) throws InterruptedException {
+    m.process.descendants().forEach(started::add); // still ours to clean up at the end
+    m.process.destroy();
+    if (!m.process.waitFor(2, TimeUnit.MINUTES)) {
+      throw new AssertionError(m + " did not stop within 2 minutes of SIGTERM");
+    }
+    return m.process.exitValue();
+  }
+
+  /** Waits until the member's latest start printed that it is ready. */
+  void awaitReady(Member m, Duration timeout) {
+    awaitReady(m, m.starts, timeout);
   }
 
   /** Waits until the member printed that it is ready (once more per start). */
@@ -258,6 +243,36 @@ final class AkkubeCluster implements AutoCloseable {
                     }));
   }
 
+  /**
+   * The live control-plane member that logged {@code line} last (e.g. a singleton's "ready" line:
+   * singletons log where they run). Log lines start with HH:mm:ss.SSS.
+   */
+  Member singletonHost(String line) {
+    Member latest = null;
+    String latestTime = "";
+    for (Member m : controlPlane()) {
+      if (m.process == null || !m.process.isAlive()) {
+        continue;
+      }
+      for (String l : read(m.log).lines().filter(l -> l.contains(line)).toList()) {
+        String time = l.length() >= 12 ? l.substring(0, 12) : "";
+        if (time.compareTo(latestTime) >= 0) {
+          latestTime = time;
+          latest = m;
+        }
+      }
+    }
+    if (latest == null) {
+      throw new AssertionError("no live member logged \"" + line + "\"");
+    }
+    return latest;
+  }
+
+  /** An API client of {@code m} from its own kubeconfig. */
+  ApiClient api(Member m) {
+    return ApiClient.fromKubeconfig(m.kubeconfig(), null);
+  }
+
   // ---------------------------------------------------------------- kubectl
 
   record Result(int exitCode, String stdout, String stderr) {
@@ -268,6 +283,11 @@ final class AkkubeCluster implements AutoCloseable {
   }
 
   Result kubectl(Member m, String stdin, String... args) {
+    return kubectl(m.kubeconfig(), "kubectl-cache-" + m.name, stdin, args);
+  }
+
+  /** kubectl with {@code kubeconfig} (its own discovery cache {@code cache}). */
+  Result kubectl(Path kubeconfig, String cache, String stdin, String... args) {
     List<String> command = new ArrayList<>(List.of("kubectl", "--request-timeout=20s"));
     command.addAll(List.of(args));
     try {
@@ -275,8 +295,8 @@ final class AkkubeCluster implements AutoCloseable {
       Path err = Files.createTempFile(dir, "kubectl", ".err");
       ProcessBuilder b =
           new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-      b.environment().put("KUBECONFIG", m.kubeconfig().toString());
-      b.environment().put("KUBECACHEDIR", dir.resolve("kubectl-cache-" + m.name).toString());
+      b.environment().put("KUBECONFIG", kubeconfig.toString());
+      b.environment().put("KUBECACHEDIR", dir.resolve(cache).toString());
       Process p = b.start();
       try (OutputStream in = p.getOutputStream()) {
         if (stdin != null) {
@@ -339,17 +359,7 @@ final class AkkubeCluster implements AutoCloseable {
               java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
       }
-      Path cassandraLogs = dir.resolve("cassandra");
-      if (Files.isDirectory(cassandraLogs)) {
-        try (Stream<Path> files = Files.walk(cassandraLogs)) {
-          for (Path f : files.filter(f -> f.toString().endsWith(".log")).toList()) {
-            Files.copy(
-                f,
-                target.resolve("cassandra-" + f.getFileName()),
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-          }
-        }
-      }
+      cassandra.collectLogs(target);
     } catch (IOException e) {
       System.err.println("could not collect the logs: " + e);
     }
@@ -368,21 +378,13 @@ final class AkkubeCluster implements AutoCloseable {
     }
   }
 
-  /** Kills the members (and whatever they started), then stops Cassandra; only our own pids. */
+  /** Kills the members (and whatever they started); only our own pids. */
   private synchronized void killEverything() {
     for (Member m : members.values()) {
       if (m.process != null) {
         m.process.descendants().forEach(started::add);
         m.process.destroyForcibly();
       }
-    }
-    if (cassandra) {
-      try {
-        script(Duration.ofMinutes(1), "cassandra", "stop");
-      } catch (Exception e) {
-        System.err.println("cassandra stop: " + e);
-      }
-      cassandra = false;
     }
     for (ProcessHandle p : started) {
       p.descendants().forEach(ProcessHandle::destroyForcibly);

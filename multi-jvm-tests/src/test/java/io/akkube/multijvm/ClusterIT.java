@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.akkube.multijvm.AkkubeCluster.Member;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -44,7 +45,6 @@ class ClusterIT {
   @BeforeAll
   static void startCluster() throws Exception {
     cluster = harness.cluster();
-    cluster.startCassandra();
     cp1 = cluster.member(1, "cp-1", "control-plane");
     cluster.member(2, "cp-2", "control-plane");
     cluster.member(3, "cp-3", "control-plane");
@@ -54,12 +54,12 @@ class ClusterIT {
     // to create the master service on an empty journal fail their start: "IP already allocated").
     for (Member m : cluster.controlPlane()) {
       cluster.start(m);
-      cluster.awaitReady(m, 1, Duration.ofMinutes(3));
+      cluster.awaitReady(m, Duration.ofMinutes(3));
     }
     cluster.start(worker1);
     cluster.start(worker2);
-    cluster.awaitReady(worker1, 1, Duration.ofMinutes(3));
-    cluster.awaitReady(worker2, 1, Duration.ofMinutes(3));
+    cluster.awaitReady(worker1, Duration.ofMinutes(3));
+    cluster.awaitReady(worker2, Duration.ofMinutes(3));
     cluster.awaitMembership(Duration.ofMinutes(2));
   }
 
@@ -97,6 +97,54 @@ class ClusterIT {
 
   @Test
   @Order(2)
+  void theFirstMembersKubeconfigReachesEveryControlPlaneMemberOverVerifiedTls() {
+    Path kubeconfig = cp1.kubeconfig();
+    List<String> expected = cluster.controlPlane().stream().map(m -> "akkube-" + m.name).toList();
+    await(
+        Duration.ofSeconds(60),
+        cp1.name + "'s kubeconfig to list every control-plane member",
+        () ->
+            kubectlWith(kubeconfig, "config", "get-contexts", "-o", "name")
+                .lines()
+                .toList()
+                .containsAll(expected));
+    for (Member m : cluster.controlPlane()) {
+      String context = "akkube-" + m.name;
+      assertThat(
+              kubectlWith(
+                  kubeconfig,
+                  "config",
+                  "view",
+                  "--minify",
+                  "--context",
+                  context,
+                  "-o",
+                  "jsonpath={.clusters[0].cluster.server}"))
+          .isEqualTo("https://" + m.address + ":" + m.apiPort);
+      // kubectl verifies the server's certificate against the context's authority
+      assertThat(kubectlWith(kubeconfig, "--context", context, "get", "nodes", "--no-headers"))
+          .hasLineCount(cluster.members().size());
+    }
+    // ... for real: one member's authority does not vouch for another member
+    Member cp2 = cluster.controlPlane().get(1);
+    Member cp3 = cluster.controlPlane().get(2);
+    AkkubeCluster.Result wrong =
+        cluster.kubectl(
+            kubeconfig,
+            "kubectl-cache-first",
+            null,
+            "--context",
+            "akkube-" + cp2.name,
+            "--server",
+            "https://" + cp3.address + ":" + cp3.apiPort,
+            "get",
+            "nodes");
+    assertThat(wrong.exitCode()).as("%s", wrong).isNotZero();
+    assertThat(wrong.stderr()).contains("certificate");
+  }
+
+  @Test
+  @Order(3)
   void aKilledWorkerGoesNotReadyItsPodsMoveAndOnItsReturnNoSlotRunsTwice() throws Exception {
     cluster.apply(cp1, "apiVersion: v1\nkind: Namespace\nmetadata: {name: failover}\n");
     cluster.apply(cp1, deployment("failover", "app", 4, ""));
@@ -132,7 +180,7 @@ class ClusterIT {
     // the worker comes back: Ready and untainted, the evicted pods' processes killed by its agent,
     // and no slot runs twice (exactly the 4 replacements remain)
     cluster.start(victim);
-    cluster.awaitReady(victim, 2, Duration.ofMinutes(3));
+    cluster.awaitReady(victim, Duration.ofMinutes(3));
     await(
         Duration.ofSeconds(60),
         victim.name + " Ready again without the unreachable taints",
@@ -154,8 +202,152 @@ class ClusterIT {
         () -> podProcesses.stream().noneMatch(ProcessHandle::isAlive));
   }
 
+  @Test
+  @Order(4)
+  void aRollingRestartOfEveryMemberUnderLightLoadLosesNoObjectAndRunsNoPodTwice() throws Exception {
+    cluster.apply(cp1, "apiVersion: v1\nkind: Namespace\nmetadata: {name: rolling}\n");
+    // pods that outlast a worker's restart (default tolerations: 300 s of unreachable)
+    cluster.apply(cp1, deployment("rolling", "steady", 4, "", STEADY_SLEEP, ""));
+    await(
+        Duration.ofMinutes(3),
+        "4 steady pods running",
+        () -> runningPerNode(cp1, "rolling").values().stream().mapToInt(i -> i).sum() == 4);
+    Map<String, String> before = identities(cp1);
+
+    List<ApiClient> apis = cluster.controlPlane().stream().map(cluster::api).toList();
+    ConfigMapLoad load = new ConfigMapLoad(apis, "rolling");
+    try {
+      for (Member m : cluster.members()) {
+        int acknowledged = load.acknowledged().size();
+        int exit = cluster.stop(m);
+        assertThat(exit).as("%s's exit code after SIGTERM", m).isIn(0, 143);
+        cluster.start(m);
+        cluster.awaitReady(m, Duration.ofMinutes(3));
+        cluster.awaitMembership(Duration.ofMinutes(3));
+        Member observer = cluster.controlPlane().get(0);
+        await(
+            Duration.ofMinutes(2),
+            "4 steady pods running after the restart of " + m,
+            () ->
+                runningPerNode(observer, "rolling").values().stream().mapToInt(i -> i).sum() == 4);
+        await(
+            Duration.ofSeconds(60),
+            "the load going on after the restart of " + m,
+            () -> load.acknowledged().size() > acknowledged);
+      }
+    } finally {
+      load.close();
+    }
+
+    // no object lost: everything that existed before is still there (same uid)...
+    Map<String, String> after = identities(cp1);
+    assertThat(after).containsAllEntriesOf(before);
+    // ... and every acknowledged ConfigMap write, on every control-plane member
+    Map<String, Integer> acknowledged = load.acknowledged();
+    Map<String, java.util.Set<Integer>> tried = load.tried();
+    System.out.printf(
+        "rolling restart: %d configmaps acknowledged, %d writes unanswered%n",
+        acknowledged.size(), load.unanswered());
+    for (Member m : cluster.controlPlane()) {
+      await(
+          Duration.ofSeconds(30),
+          "every acknowledged configmap write on " + m,
+          () -> {
+            Map<String, Integer> listed = new TreeMap<>();
+            for (JsonNode cm :
+                cluster.json(m, "get", "configmaps", "-n", "rolling").path("items")) {
+              String name = cm.path("metadata").path("name").asText();
+              if (name.startsWith("cm-")) {
+                listed.put(name, cm.path("data").path("v").asInt());
+              }
+            }
+            return acknowledged.entrySet().stream()
+                .allMatch(
+                    e -> {
+                      Integer value = listed.get(e.getKey());
+                      // the acknowledged value, or a later one whose answer was lost
+                      return value != null
+                          && value >= e.getValue()
+                          && tried.get(e.getKey()).contains(value);
+                    });
+          });
+    }
+    // no pod duplicated: 4 pods, and 4 processes of theirs on the machines
+    JsonNode pods = cluster.json(cp1, "get", "pods", "-n", "rolling").path("items");
+    assertThat(pods).hasSize(4);
+    await(
+        Duration.ofSeconds(60),
+        "exactly 4 steady pod processes on the workers",
+        () -> steadyProcesses() == 4);
+    assertThat(cluster.json(cp1, "get", "replicasets", "-n", "rolling").path("items")).hasSize(1);
+  }
+
+  /**
+   * {@code sleep} of the steady deployment's pods: a number no other process on the host sleeps.
+   */
+  private static final String STEADY_SLEEP = "36017";
+
+  private static long steadyProcesses() {
+    return ProcessHandle.allProcesses()
+        .filter(
+            p ->
+                p.info().command().orElse("").endsWith("/sleep")
+                    && java.util.Arrays.equals(
+                        p.info().arguments().orElse(new String[0]), new String[] {STEADY_SLEEP}))
+        .count();
+  }
+
+  /**
+   * kind/namespace/name → uid of the objects that a restart must not lose (pods, events and nodes
+   * come and go by themselves).
+   */
+  private static Map<String, String> identities(Member m) {
+    Map<String, String> out = new TreeMap<>();
+    for (JsonNode item :
+        cluster
+            .json(m, "get", "namespaces,deployments,replicasets,services,configmaps,secrets", "-A")
+            .path("items")) {
+      JsonNode meta = item.path("metadata");
+      out.put(
+          item.path("kind").asText()
+              + "/"
+              + meta.path("namespace").asText()
+              + "/"
+              + meta.path("name").asText(),
+          meta.path("uid").asText());
+    }
+    return out;
+  }
+
+  private static String kubectlWith(Path kubeconfig, String... args) {
+    AkkubeCluster.Result r = cluster.kubectl(kubeconfig, "kubectl-cache-first", null, args);
+    if (r.exitCode() != 0) {
+      throw new AssertionError("kubectl " + String.join(" ", args) + " → " + r);
+    }
+    return r.stdout().trim();
+  }
+
   /** A deployment of {@code sleep} pods on the two workers, tolerating unreachable for 2 s. */
   private static String deployment(String ns, String name, int replicas, String extraSpec) {
+    return deployment(
+        ns,
+        name,
+        replicas,
+        "      tolerations:\n"
+            + "      - {key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute,"
+            + " tolerationSeconds: 2}\n"
+            + "      - {key: node.kubernetes.io/not-ready, operator: Exists, effect: NoExecute,"
+            + " tolerationSeconds: 2}\n",
+        "3600",
+        extraSpec);
+  }
+
+  /**
+   * A deployment of {@code sleep <seconds>} pods on the two workers with {@code tolerations} (YAML
+   * lines; empty: the 300 s defaults).
+   */
+  private static String deployment(
+      String ns, String name, int replicas, String tolerations, String seconds, String extraSpec) {
     return "apiVersion: apps/v1\nkind: Deployment\n"
         + "metadata: {name: "
         + name
@@ -173,13 +365,11 @@ class ClusterIT {
         + "      affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution:"
         + " {nodeSelectorTerms: [{matchExpressions: [{key: kubernetes.io/hostname,"
         + " operator: In, values: [worker-1, worker-2]}]}]}}}\n"
-        + "      tolerations:\n"
-        + "      - {key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute,"
-        + " tolerationSeconds: 2}\n"
-        + "      - {key: node.kubernetes.io/not-ready, operator: Exists, effect: NoExecute,"
-        + " tolerationSeconds: 2}\n"
+        + tolerations
         + "      terminationGracePeriodSeconds: 1\n"
-        + "      containers: [{name: c, image: busybox, command: [sleep, \"3600\"]}]\n"
+        + "      containers: [{name: c, image: busybox, command: [sleep, \""
+        + seconds
+        + "\"]}]\n"
         + extraSpec.replace("\n  topology", "\n      topology").replaceFirst("^  ", "      ");
   }
 

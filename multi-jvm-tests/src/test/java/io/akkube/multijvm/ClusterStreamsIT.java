@@ -47,13 +47,12 @@ class ClusterStreamsIT {
   @BeforeAll
   static void startCluster() throws Exception {
     cluster = harness.cluster();
-    cluster.startCassandra();
     api = cluster.member(1, "cp-1", "control-plane");
     worker = cluster.member(2, "worker-1", "worker");
     cluster.start(api);
-    cluster.awaitReady(api, 1, Duration.ofMinutes(3));
+    cluster.awaitReady(api, Duration.ofMinutes(3));
     cluster.start(worker);
-    cluster.awaitReady(worker, 1, Duration.ofMinutes(3));
+    cluster.awaitReady(worker, Duration.ofMinutes(3));
     cluster.awaitMembership(Duration.ofMinutes(2));
     // app writes three lines, a fourth once /tmp/go exists; restarter fails its first run
     cluster.apply(

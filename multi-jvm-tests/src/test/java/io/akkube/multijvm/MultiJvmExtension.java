@@ -3,34 +3,42 @@ package io.akkube.multijvm;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
- * Owns one {@link AkkubeCluster} per test class: copies every member's log to {@code
- * akkube.logDirectory/<class>/<test>} when a test fails (or the set-up does), and always closes the
- * cluster after the class — the cluster's shutdown hook covers a test JVM that dies first.
+ * Owns one {@link AkkubeCluster} per test class, on the test JVM's {@link SharedCassandra}: copies
+ * every member's log (and Cassandra's) to {@code akkube.logDirectory/<class>/<test>} when a test
+ * fails (or the set-up does), and always closes the cluster after the class — the cluster's
+ * shutdown hook covers a test JVM that dies first.
  */
-final class MultiJvmExtension implements TestWatcher, AfterAllCallback {
+final class MultiJvmExtension implements BeforeAllCallback, TestWatcher, AfterAllCallback {
 
   private final Map<String, String> env;
+  private SharedCassandra cassandra;
   private AkkubeCluster cluster;
 
   MultiJvmExtension(Map<String, String> env) {
     this.env = env;
   }
 
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    cassandra = SharedCassandra.of(context);
+  }
+
   /** The class's cluster, created on first use. */
   synchronized AkkubeCluster cluster() throws Exception {
     if (cluster == null) {
-      cluster = new AkkubeCluster(env);
+      cluster = new AkkubeCluster(env, cassandra);
     }
     return cluster;
   }
 
   @Override
   public void testFailed(ExtensionContext context, Throwable cause) {
-    keepLogs(context);
+    keepLogs(cluster, context);
   }
 
   @Override
@@ -39,13 +47,14 @@ final class MultiJvmExtension implements TestWatcher, AfterAllCallback {
       return;
     }
     if (context.getExecutionException().isPresent()) {
-      keepLogs(context); // a failed @BeforeAll
+      keepLogs(cluster, context); // a failed @BeforeAll
     }
     cluster.close();
     cluster = null;
   }
 
-  private void keepLogs(ExtensionContext context) {
+  /** Copies the cluster's logs to {@code akkube.logDirectory/<class>/<test or setup>}. */
+  static void keepLogs(AkkubeCluster cluster, ExtensionContext context) {
     if (cluster == null) {
       return;
     }

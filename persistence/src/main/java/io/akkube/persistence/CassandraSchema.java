@@ -100,6 +100,44 @@ public final class CassandraSchema {
     }
   }
 
+  /**
+   * A value every member must share (e.g. the API's bearer token), kept in {@code akkube_metadata}:
+   * the first member to propose one wins ({@code INSERT … IF NOT EXISTS}) and every member gets the
+   * stored value. The keyspace must be migrated ({@link #prepare}).
+   */
+  public static String sharedValue(
+      CassandraJournalSettings settings,
+      String name,
+      java.util.function.Supplier<String> proposal) {
+    try (CqlSession session = session(settings)) {
+      SimpleStatement read =
+          SimpleStatement.newInstance(
+                  "SELECT value FROM " + metadataTable(settings) + " WHERE name = ?", name)
+              .setConsistencyLevel(level(settings.readConsistency()));
+      Row existing = session.execute(read).one();
+      if (existing != null) {
+        return existing.getString("value");
+      }
+      String proposed = proposal.get();
+      ResultSet inserted =
+          session.execute(
+              SimpleStatement.newInstance(
+                      "INSERT INTO "
+                          + metadataTable(settings)
+                          + " (name, value) VALUES (?, ?) IF NOT EXISTS",
+                      name,
+                      proposed)
+                  .setConsistencyLevel(level(settings.writeConsistency())));
+      if (inserted.wasApplied()) {
+        return proposed;
+      }
+      Row winner = inserted.one();
+      return winner != null
+          ? winner.getString("value")
+          : session.execute(read).one().getString("value");
+    }
+  }
+
   /** A driver session of our own (outside any actor system) on the settings' contact points. */
   public static CqlSession session(CassandraJournalSettings settings) {
     DriverConfigLoader config =

@@ -18,24 +18,34 @@ import io.akkube.core.store.HistoryEntry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Queries over the object journal: a kind's events (for rebuilding) and one object's history. Reads
- * whichever journal the actor system writes to: H2 (JDBC) or Cassandra.
+ * Queries over the object journal: a kind's events (for its revision log's rebuild) and one
+ * object's history. Reads whichever journal the actor system writes to: H2 (JDBC) or Cassandra.
  */
 public final class ObjectJournal {
+
+  private static final Logger log = LoggerFactory.getLogger(ObjectJournal.class);
+  private static final Duration SHARED_SCAN = Duration.ofSeconds(5);
+
+  /** How long a rebuild waits for all_persistence_ids once its tag scan has ended. */
+  private static final Duration RECONCILE_WAIT = Duration.ofSeconds(5);
 
   private final ActorSystem<?> system;
   private final CurrentEventsByTagQuery byTag;
   private final CurrentEventsByPersistenceIdQuery byPersistenceId;
+  private final CassandraReadJournal cassandra;
 
-  /**
-   * How long a tag query waits before it starts. Cassandra's tag query stops short of the last
-   * eventual-consistency-delay; waiting that long first makes it include every event written before
-   * {@link #currentEventsOf} was called (e.g. by a member that was just killed).
-   */
-  private final Duration tagQueryDelay;
+  /** The latest scan of all_persistence_ids, shared by the revision logs that rebuild together. */
+  private long persistenceIdsScanStarted;
+
+  private CompletionStage<List<String>> persistenceIdsScan;
 
   /** The H2 (JDBC) journal's events of a kind by persistence id; null on Cassandra. */
   private final JdbcKindEvents jdbcKindEvents;
@@ -44,43 +54,133 @@ public final class ObjectJournal {
     this.system = system;
     PersistenceQuery query = PersistenceQuery.get(system);
     if (JournalSetup.usesCassandra(system.settings().config())) {
-      CassandraReadJournal cassandra =
+      this.cassandra =
           query.getReadJournalFor(CassandraReadJournal.class, CassandraReadJournal.Identifier());
       this.byTag = cassandra;
       this.byPersistenceId = cassandra;
       this.jdbcKindEvents = null;
-      this.tagQueryDelay =
-          system
-              .settings()
-              .config()
-              .getDuration("akka.persistence.cassandra.events-by-tag.eventual-consistency-delay")
-              .plusMillis(500);
     } else {
       JdbcReadJournal jdbc =
           query.getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
+      this.cassandra = null;
       this.byTag = jdbc;
       this.byPersistenceId = jdbc;
-      this.tagQueryDelay = Duration.ZERO;
       this.jdbcKindEvents = new JdbcKindEvents(system);
     }
   }
 
   /**
-   * Every event of a kind stored so far, each object's in order (the order of the objects among
-   * each other is the journal's on Cassandra, by key on H2).
+   * Every event of a kind stored before this was asked, each object's in order: what its revision
+   * log rebuilds from. On H2 the kind's events are read by persistence-id range (by key); on
+   * Cassandra the current tag query itself waits out its eventual-consistency delay before it
+   * completes, so it includes every event written before it started.
    */
   public Source<EventEnvelope, NotUsed> currentEventsOf(ResourceType type) {
     if (jdbcKindEvents != null) {
       return Source.completionStage(jdbcKindEvents.eventsOf(type.entityTypeName()))
           .mapConcat(events -> events);
     }
-    String tag = ObjectEntity.tagOf(type);
-    if (tagQueryDelay.isZero()) {
-      return byTag.currentEventsByTag(tag, NoOffset.getInstance());
+    return currentEventsOnCassandra(type);
+  }
+
+  /**
+   * The kind's tag scan, then the events of the kind's persistence ids that the scan did not show
+   * at all. The plugin acknowledges a write only after its tag rows are written, but an object
+   * whose first event reached the messages table and not the tag table (its member died between the
+   * two writes: a create nobody was told of) would otherwise stay unlisted until its entity
+   * recovers. all_persistence_ids is written before an id's first event (docs/decisions/0010).
+   */
+  private Source<EventEnvelope, NotUsed> currentEventsOnCassandra(ResourceType type) {
+    String prefix = type.entityTypeName() + "|";
+    Set<String> tagged = ConcurrentHashMap.newKeySet();
+    // Started now, alongside the tag scan (which takes at least the consistency delay).
+    CompletionStage<List<String>> ids = persistenceIds();
+    Source<EventEnvelope, NotUsed> byTagScan =
+        cassandra
+            .currentEventsByTag(ObjectEntity.tagOf(type), NoOffset.getInstance())
+            .map(
+                env -> {
+                  tagged.add(env.persistenceId());
+                  return env;
+                });
+    Source<EventEnvelope, NotUsed> untagged =
+        Source.lazySource(
+                () ->
+                    Source.completionStage(
+                        // bounded: with millions of ids a fail-over would wait for them
+                        ids.toCompletableFuture()
+                            .thenApply(Optional::of)
+                            .exceptionally(failure -> Optional.empty())
+                            .completeOnTimeout(
+                                Optional.empty(),
+                                RECONCILE_WAIT.toMillis(),
+                                java.util.concurrent.TimeUnit.MILLISECONDS)))
+            .mapMaterializedValue(ignored -> NotUsed.notUsed())
+            .mapConcat(
+                scanned -> {
+                  if (scanned.isEmpty()) {
+                    log.warn(
+                        "rebuild of {}: all_persistence_ids not read (within {} s of the tag scan);"
+                            + " an object whose member died between writing its first event and"
+                            + " its tag rows shows only once it is read or written",
+                        type.plural(),
+                        RECONCILE_WAIT.toSeconds());
+                    return List.<String>of();
+                  }
+                  List<String> missing =
+                      scanned.get().stream()
+                          .filter(id -> id.startsWith(prefix) && !tagged.contains(id))
+                          .toList();
+                  if (!missing.isEmpty()) {
+                    log.info(
+                        "rebuild of {}: {} persistence ids without tagged events, read from their"
+                            + " own events: {}",
+                        type.plural(),
+                        missing.size(),
+                        missing.size() <= 10 ? missing : missing.subList(0, 10) + "…");
+                  }
+                  return missing;
+                })
+            .flatMapMerge(8, id -> cassandra.currentEventsByPersistenceId(id, 0L, Long.MAX_VALUE));
+    // concatLazy: the second part must not be pulled (and filtered) before the scan has ended
+    return byTagScan.concatLazy(untagged);
+  }
+
+  /**
+   * Every persistence id in the journal. The revision logs that start together (a fail-over moves
+   * them all) share one scan: a scan started a few seconds ago serves them too, as everything a
+   * member that died before it wrote is in it.
+   */
+  private synchronized CompletionStage<List<String>> persistenceIds() {
+    long now = System.nanoTime();
+    if (persistenceIdsScan == null || now - persistenceIdsScanStarted > SHARED_SCAN.toNanos()) {
+      persistenceIdsScanStarted = now;
+      long started = now;
+      persistenceIdsScan =
+          cassandra
+              .currentPersistenceIds()
+              .runWith(Sink.seq(), system)
+              .thenApply(
+                  ids -> {
+                    log.info(
+                        "all_persistence_ids: {} ids read in {} ms",
+                        ids.size(),
+                        (System.nanoTime() - started) / 1_000_000);
+                    return ids;
+                  });
+      // Not kept beyond the fail-over that asked for it: it holds every id ever written.
+      CompletionStage<List<String>> scan = persistenceIdsScan;
+      system
+          .scheduler()
+          .scheduleOnce(SHARED_SCAN.multipliedBy(6), () -> forget(scan), system.executionContext());
     }
-    return Source.single(tag)
-        .initialDelay(tagQueryDelay)
-        .flatMapConcat(t -> byTag.currentEventsByTag(t, NoOffset.getInstance()));
+    return persistenceIdsScan;
+  }
+
+  private synchronized void forget(CompletionStage<List<String>> scan) {
+    if (persistenceIdsScan == scan) {
+      persistenceIdsScan = null;
+    }
   }
 
   /** Every recorded change of one object across all its incarnations, oldest first. */

@@ -24,6 +24,7 @@ import io.akkube.core.object.RevisionProtocol.Change;
 import io.akkube.core.object.RevisionProtocol.Command;
 import io.akkube.core.object.RevisionProtocol.GetRevision;
 import io.akkube.core.object.RevisionProtocol.Snapshot;
+import io.akkube.core.object.RevisionProtocol.SnapshotPart;
 import io.akkube.core.object.RevisionProtocol.Subscribe;
 import io.akkube.core.store.StoredObject;
 import io.akkube.persistence.RevisionEpochs;
@@ -40,13 +41,15 @@ import java.util.function.Supplier;
 /**
  * A kind's revision log (cluster singleton, DESIGN.md §4): assigns each durable change the next
  * revision, keeps the kind's current objects, and streams changes to the watch caches. On start it
- * takes a new epoch and rebuilds the current objects from the journal's tag stream.
+ * takes a new epoch and, meanwhile, rebuilds the current objects from the journal's tag stream.
  */
 public final class RevisionLog extends AbstractBehavior<Command> {
 
   private record Entry(String uid, long sequenceNr, StoredObject stored) {}
 
-  private record Started(long epoch, Map<String, Entry> objects) implements Command {}
+  private record EpochTaken(long epoch) implements Command {}
+
+  private record Rebuilt(Map<String, Entry> objects) implements Command {}
 
   private record StartFailed(Throwable cause) implements Command {}
 
@@ -63,8 +66,20 @@ public final class RevisionLog extends AbstractBehavior<Command> {
         }
       };
 
+  /**
+   * JSON bytes per snapshot message. A StoredObject travels as its tree and its bytes, so a part
+   * stays well under Artery's default 256 KiB frame.
+   */
+  private static final int SNAPSHOT_PART_BYTES = 64 * 1024;
+
   private final Set<ActorRef<CacheUpdate>> subscribers = new HashSet<>();
-  private long epoch;
+  private final long startedNanos = System.nanoTime();
+  private long epoch = -1;
+  private Map<String, Entry> rebuilt;
+
+  /** key@sequenceNr of the announcements stashed while the log is not ready. */
+  private final Set<String> waitingAnnouncements = new HashSet<>();
+
   private long counter;
   private boolean ready;
 
@@ -85,8 +100,14 @@ public final class RevisionLog extends AbstractBehavior<Command> {
                       Duration.ofSeconds(60),
                       RevisionEpochs.Next::new,
                       (epoch, failure) ->
-                          failure != null ? new StartFailed(failure) : new Started(epoch, null));
-                  return new RevisionLog(ctx, stash, type, journal);
+                          failure != null ? new StartFailed(failure) : new EpochTaken(epoch));
+                  RevisionLog log = new RevisionLog(ctx, stash, type, journal);
+                  // The rebuild does not need the epoch: both at once (a fail-over waits for both).
+                  ctx.pipeToSelf(
+                      log.rebuild(),
+                      (objects, failure) ->
+                          failure != null ? new StartFailed(failure) : new Rebuilt(objects));
+                  return log;
                 }));
   }
 
@@ -106,7 +127,18 @@ public final class RevisionLog extends AbstractBehavior<Command> {
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(Started.class, this::onStarted)
+        .onMessage(
+            EpochTaken.class,
+            e -> {
+              epoch = e.epoch();
+              return startIfRebuilt();
+            })
+        .onMessage(
+            Rebuilt.class,
+            r -> {
+              rebuilt = r.objects();
+              return startIfRebuilt();
+            })
         .onMessage(
             StartFailed.class,
             f -> {
@@ -127,32 +159,30 @@ public final class RevisionLog extends AbstractBehavior<Command> {
         .build();
   }
 
-  private Behavior<Command> onStarted(Started started) {
-    if (started.objects() == null) {
-      // Epoch known; now read the journal to rebuild the current objects.
-      long newEpoch = started.epoch();
-      getContext()
-          .pipeToSelf(
-              rebuild(),
-              (rebuilt, failure) ->
-                  failure != null ? new StartFailed(failure) : new Started(newEpoch, rebuilt));
+  private Behavior<Command> startIfRebuilt() {
+    if (epoch < 0 || rebuilt == null) {
       return this;
     }
-    epoch = started.epoch();
     objects.clear();
     // Every object known at start gets a revision in the new epoch, in key order.
-    for (var e : new TreeMap<>(started.objects()).entrySet()) {
+    for (var e : new TreeMap<>(rebuilt).entrySet()) {
       counter++;
       Entry entry = e.getValue();
       objects.put(
           e.getKey(),
           new Entry(entry.uid(), entry.sequenceNr(), publish(entry.stored().object(), revision())));
     }
+    rebuilt = null;
+    waitingAnnouncements.clear();
     ready = true;
     getContext()
         .getLog()
         .info(
-            "revision log of {} ready: epoch {}, {} objects", type.plural(), epoch, objects.size());
+            "revision log of {} ready: epoch {}, {} objects, started in {} ms",
+            type.plural(),
+            epoch,
+            objects.size(),
+            (System.nanoTime() - startedNanos) / 1_000_000);
     return stash.unstashAll(this);
   }
 
@@ -195,7 +225,10 @@ public final class RevisionLog extends AbstractBehavior<Command> {
 
   private Behavior<Command> onAnnounce(Announce a) {
     if (!ready) {
-      stash.stash(a);
+      // Entities repeat an unanswered announcement every second: keep one of each.
+      if (waitingAnnouncements.add(a.key() + "@" + a.sequenceNr())) {
+        stash.stash(a);
+      }
       return this;
     }
     Entry known = objects.get(a.key());
@@ -248,7 +281,8 @@ public final class RevisionLog extends AbstractBehavior<Command> {
 
   private Behavior<Command> onGetRevision(GetRevision g) {
     if (!ready) {
-      stash.stash(g);
+      // Not stashed: the store asks again every second (ShardedObjectStore.currentRevision), so a
+      // long rebuild under periodic lists does not fill the stash with questions nobody awaits.
       return this;
     }
     g.replyTo().tell(new RevisionProtocol.Revision(epoch, revision()));
@@ -266,11 +300,20 @@ public final class RevisionLog extends AbstractBehavior<Command> {
     if (subscribers.add(s.subscriber())) {
       getContext().watch(s.subscriber());
     }
-    List<StoredObject> all = new ArrayList<>(objects.size());
+    // In parts of at most SNAPSHOT_PART_BYTES of JSON: a remote subscriber's frames are bounded.
+    List<StoredObject> part = new ArrayList<>();
+    int bytes = 0;
+    int parts = 0;
     for (Entry e : objects.values()) {
-      all.add(e.stored());
+      if (!part.isEmpty() && bytes + e.stored().json().length > SNAPSHOT_PART_BYTES) {
+        s.subscriber().tell(new SnapshotPart(epoch, revision(), parts++, part));
+        part = new ArrayList<>();
+        bytes = 0;
+      }
+      part.add(e.stored());
+      bytes += e.stored().json().length;
     }
-    s.subscriber().tell(new Snapshot(epoch, revision(), all));
+    s.subscriber().tell(new Snapshot(epoch, revision(), part, parts));
     return this;
   }
 }

@@ -54,6 +54,7 @@ import java.util.function.Function;
 public final class ShardedObjectStore implements ObjectStore {
 
   private static final Duration ASK_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration REVISION_RETRY = Duration.ofSeconds(1);
   private static final String NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789";
 
   private final ActorSystem<?> system;
@@ -415,11 +416,32 @@ public final class ShardedObjectStore implements ObjectStore {
         FieldSelector.parse(type, fields == null ? "" : fields));
   }
 
+  /**
+   * The kind's current revision, for a consistent list. Asked every second until 30 s have passed:
+   * a revision log that is rebuilding ignores the question, and while a log moves to another member
+   * (fail-over) the singleton proxy may still forward it to the member that died (entities retry
+   * their announcements the same way).
+   */
   private CompletionStage<Long> currentRevision(ResourceType type) {
+    return currentRevision(type, System.nanoTime() + ASK_TIMEOUT.toNanos());
+  }
+
+  private CompletionStage<Long> currentRevision(ResourceType type, long deadline) {
+    Duration wait =
+        Duration.ofNanos(
+            Math.max(1, Math.min(REVISION_RETRY.toNanos(), deadline - System.nanoTime())));
     return onDispatcher(
             AskPattern.<RevisionProtocol.Command, RevisionProtocol.Revision>ask(
-                logs.get(type), RevisionProtocol.GetRevision::new, ASK_TIMEOUT, system.scheduler()))
-        .thenApply(RevisionProtocol.Revision::revision);
+                logs.get(type), RevisionProtocol.GetRevision::new, wait, system.scheduler()))
+        .thenApply(RevisionProtocol.Revision::revision)
+        .exceptionallyCompose(
+            failure ->
+                failure instanceof java.util.concurrent.TimeoutException
+                        || failure.getCause() instanceof java.util.concurrent.TimeoutException
+                    ? System.nanoTime() < deadline
+                        ? currentRevision(type, deadline)
+                        : CompletableFuture.failedFuture(failure)
+                    : CompletableFuture.failedFuture(failure));
   }
 
   @Override

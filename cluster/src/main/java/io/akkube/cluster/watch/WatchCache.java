@@ -16,6 +16,7 @@ import io.akkube.core.object.RevisionProtocol;
 import io.akkube.core.object.RevisionProtocol.CacheUpdate;
 import io.akkube.core.object.RevisionProtocol.Change;
 import io.akkube.core.object.RevisionProtocol.Snapshot;
+import io.akkube.core.object.RevisionProtocol.SnapshotPart;
 import io.akkube.core.store.ListResult;
 import io.akkube.core.store.StoredObject;
 import io.akkube.core.store.WatchEvent;
@@ -128,6 +129,12 @@ public final class WatchCache extends AbstractBehavior<WatchCache.Command> {
   private long epoch = -1;
   private long revision = -1;
 
+  /** A whole snapshot was asked for (after a gap) and has not arrived yet. */
+  private boolean snapshotRequested;
+
+  /** The parts of a snapshot that arrives in several messages, until its last one. */
+  private final List<SnapshotPart> snapshotParts = new ArrayList<>();
+
   /** Every change after this revision is in the ring. */
   private long horizon = -1;
 
@@ -176,18 +183,47 @@ public final class WatchCache extends AbstractBehavior<WatchCache.Command> {
         .onMessageEquals(
             Tick.RESUBSCRIBE,
             () -> {
-              log.tell(new RevisionProtocol.Subscribe(updates, epoch));
+              log.tell(new RevisionProtocol.Subscribe(updates, snapshotRequested ? -1 : epoch));
               return this;
             })
         .build();
   }
 
   private Behavior<Command> onUpdate(CacheUpdate update) {
-    if (update instanceof Snapshot s) {
+    if (update instanceof SnapshotPart p) {
+      if (p.index() == 0) {
+        snapshotParts.clear();
+      }
+      if (p.index() == snapshotParts.size()) {
+        snapshotParts.add(p);
+      }
+      return this;
+    }
+    if (update instanceof Snapshot last) {
       {
-        if (s.epoch() == epoch && s.revision() == revision) {
+        List<SnapshotPart> parts = List.copyOf(snapshotParts);
+        snapshotParts.clear();
+        if (last.epoch() == epoch && last.revision() == revision) {
+          snapshotRequested = false;
           return this; // a re-subscription that missed nothing
         }
+        if (parts.size() != last.precedingParts()
+            || parts.stream()
+                .anyMatch(p -> p.epoch() != last.epoch() || p.revision() != last.revision())) {
+          // A part went missing: ask for the whole snapshot again.
+          getContext()
+              .getLog()
+              .warn(
+                  "watch cache of {} got {} of {} snapshot parts; resubscribing",
+                  type.plural(),
+                  parts.size(),
+                  last.precedingParts());
+          requestSnapshot();
+          return this;
+        }
+        List<StoredObject> all = new ArrayList<>(last.objects());
+        parts.forEach(p -> all.addAll(p.objects()));
+        Snapshot s = new Snapshot(last.epoch(), last.revision(), all);
         if (epoch != -1) {
           getContext()
               .getLog()
@@ -198,6 +234,7 @@ public final class WatchCache extends AbstractBehavior<WatchCache.Command> {
                   epoch);
           expireAllWatchers();
         }
+        snapshotRequested = false;
         epoch = s.epoch();
         revision = s.revision();
         horizon = s.revision();
@@ -209,16 +246,22 @@ public final class WatchCache extends AbstractBehavior<WatchCache.Command> {
       }
     } else if (update instanceof Change c) {
       {
+        if (RevisionProtocol.epochOf(c.revision()) < epoch) {
+          return this; // from a log instance that has been replaced: its changes are in the
+          // snapshot
+        }
         if (c.previousRevision() != revision) {
           // A gap: ask for a fresh snapshot rather than serve a hole.
-          getContext()
-              .getLog()
-              .warn(
-                  "watch cache of {} saw a gap ({} after {}); resubscribing",
-                  type.plural(),
-                  c.revision(),
-                  revision);
-          log.tell(new RevisionProtocol.Subscribe(updates, -1));
+          if (!snapshotRequested) {
+            getContext()
+                .getLog()
+                .warn(
+                    "watch cache of {} saw a gap ({} after {}); resubscribing",
+                    type.plural(),
+                    c.revision(),
+                    revision);
+          }
+          requestSnapshot();
           return this;
         }
         StoredObject previous =
@@ -240,6 +283,17 @@ public final class WatchCache extends AbstractBehavior<WatchCache.Command> {
     }
     serveWaitingLists();
     return this;
+  }
+
+  /**
+   * Asks the log for a whole snapshot, once until it arrives (every change after a gap would ask
+   * again otherwise); the periodic re-subscription repeats a request that got lost.
+   */
+  private void requestSnapshot() {
+    if (!snapshotRequested) {
+      snapshotRequested = true;
+      log.tell(new RevisionProtocol.Subscribe(updates, -1));
+    }
   }
 
   private void expireAllWatchers() {
@@ -415,6 +469,11 @@ public final class WatchCache extends AbstractBehavior<WatchCache.Command> {
 
   private Behavior<Command> onList(ListObjects l) {
     if (revision < 0 || revision < needed(l)) {
+      if (revision >= 0 && RevisionProtocol.epochOf(needed(l)) > epoch) {
+        // The log restarted (fail-over) and this cache has not heard of it: subscribe now rather
+        // than at the next periodic re-subscription, so the list is not held for it.
+        log.tell(new RevisionProtocol.Subscribe(updates, epoch));
+      }
       waitingLists.add(l);
       return this;
     }

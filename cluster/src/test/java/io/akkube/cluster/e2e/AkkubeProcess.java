@@ -32,6 +32,7 @@ import javax.net.ssl.TrustManagerFactory;
 final class AkkubeProcess implements AutoCloseable {
 
   static final String READY_LINE = "akkube is ready";
+  static final String NODE_NAME = "e2e-node";
   private static final Duration START_DEADLINE = Duration.ofSeconds(120);
   private static final Duration EXIT_DEADLINE = Duration.ofSeconds(30);
 
@@ -79,7 +80,7 @@ final class AkkubeProcess implements AutoCloseable {
             "--api-port",
             Integer.toString(port),
             "--node-name",
-            "e2e-node");
+            NODE_NAME);
     return launch(
         dataDir,
         port,

@@ -16,7 +16,9 @@ import org.junit.jupiter.api.extension.TestWatcher;
 /**
  * One akkube per test class (register as a static {@code @RegisterExtension} field). On a failed
  * test it prints the server's stderr tail and keeps its data directory; otherwise the directory is
- * deleted after the class. The process is always destroyed after the class.
+ * deleted after the class. The process is always destroyed after the class. {@link #started()} runs
+ * the embedded akkube unless the class under test names another configuration ({@link
+ * RunsAgainst}).
  */
 final class SharedAkkube implements BeforeAllCallback, AfterAllCallback, TestWatcher {
 
@@ -24,6 +26,8 @@ final class SharedAkkube implements BeforeAllCallback, AfterAllCallback, TestWat
   private final List<AkkubeProcess> processes = new CopyOnWriteArrayList<>();
   private Path tempDir;
   private AkkubeProcess akkube;
+  private AkkubeUnderTest underTest;
+  private List<String> nodeNames = List.of();
   private Kubectl kubectl;
   private ApiHttp api;
   private volatile boolean failed;
@@ -43,17 +47,32 @@ final class SharedAkkube implements BeforeAllCallback, AfterAllCallback, TestWat
   }
 
   @Override
-  public void beforeAll(ExtensionContext context) throws IOException {
+  public void beforeAll(ExtensionContext context) throws Exception {
     tempDir = Files.createTempDirectory("akkube-e2e-" + context.getDisplayName() + "-");
-    if (startInBeforeAll) {
+    if (!startInBeforeAll) {
+      return;
+    }
+    RunsAgainst configuration = context.getRequiredTestClass().getAnnotation(RunsAgainst.class);
+    if (configuration == null) {
       akkube = track(AkkubeProcess.start(tempDir.resolve("data")));
       kubectl = new Kubectl(akkube.kubeconfig());
       api = new ApiHttp(akkube);
+      nodeNames = List.of(AkkubeProcess.NODE_NAME);
+    } else {
+      underTest = configuration.value().getDeclaredConstructor().newInstance();
+      kubectl = new Kubectl(underTest.start(context, tempDir.resolve("under-test")));
+      nodeNames = List.copyOf(underTest.nodeNames());
     }
   }
 
+  /** The embedded server (null in another configuration). */
   AkkubeProcess process() {
     return akkube;
+  }
+
+  /** The Nodes the server lists, all Ready. */
+  List<String> nodeNames() {
+    return nodeNames;
   }
 
   Kubectl kubectl() {
@@ -82,6 +101,9 @@ final class SharedAkkube implements BeforeAllCallback, AfterAllCallback, TestWat
   @Override
   public void testFailed(ExtensionContext context, Throwable cause) {
     failed = true;
+    if (underTest != null) {
+      underTest.failed(context);
+    }
     for (AkkubeProcess p : processes) {
       System.err.println(
           "=== "
@@ -94,8 +116,14 @@ final class SharedAkkube implements BeforeAllCallback, AfterAllCallback, TestWat
   }
 
   @Override
-  public void afterAll(ExtensionContext context) throws IOException {
+  public void afterAll(ExtensionContext context) throws Exception {
     processes.forEach(AkkubeProcess::close);
+    if (underTest != null) {
+      if (context.getExecutionException().isPresent()) {
+        underTest.failed(context);
+      }
+      underTest.close();
+    }
     if (!failed && context.getExecutionException().isEmpty() && tempDir != null) {
       try (Stream<Path> paths = Files.walk(tempDir)) {
         paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

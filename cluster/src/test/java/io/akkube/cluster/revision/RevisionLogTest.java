@@ -320,6 +320,73 @@ class RevisionLogTest {
     assertThat(entity.receiveMessage().stored().revision()).isEqualTo(change.revision());
   }
 
+  @Test
+  void aRevisionAskedWhileTheLogRebuildsIsIgnoredAndAskedAgainAnswered() {
+    java.util.concurrent.CompletableFuture<akka.Done> rebuilt =
+        new java.util.concurrent.CompletableFuture<>();
+    ActorRef<RevisionProtocol.Command> log =
+        testKit.spawn(
+            RevisionLog.create(
+                type, () -> Source.completionStage(rebuilt).flatMapConcat(done -> Source.empty())));
+    TestProbe<RevisionProtocol.Revision> early =
+        testKit.createTestProbe(RevisionProtocol.Revision.class);
+    log.tell(new RevisionProtocol.GetRevision(early.ref()));
+    early.expectNoMessage(QUIET);
+
+    rebuilt.complete(akka.Done.getInstance());
+    TestProbe<RevisionProtocol.Revision> again =
+        testKit.createTestProbe(RevisionProtocol.Revision.class);
+    again.awaitAssert(
+        () -> {
+          log.tell(new RevisionProtocol.GetRevision(again.ref()));
+          return again.receiveMessage(Duration.ofMillis(100));
+        });
+    early.expectNoMessage(QUIET);
+  }
+
+  @Test
+  void anAnnouncementRepeatedWhileTheLogRebuildsIsAnsweredOnce() {
+    java.util.concurrent.CompletableFuture<akka.Done> rebuilt =
+        new java.util.concurrent.CompletableFuture<>();
+    ActorRef<RevisionProtocol.Command> log =
+        testKit.spawn(
+            RevisionLog.create(
+                type, () -> Source.completionStage(rebuilt).flatMapConcat(done -> Source.empty())));
+    for (int i = 0; i < 3; i++) {
+      log.tell(announcement(object("a", "uid-a", "web"), 1, "ADDED"));
+    }
+    entity.expectNoMessage(QUIET);
+    rebuilt.complete(akka.Done.getInstance());
+    assertThat(entity.receiveMessage().sequenceNr()).isEqualTo(1);
+    entity.expectNoMessage(QUIET);
+  }
+
+  @Test
+  void aLargeSnapshotComesInPartsThatTogetherHoldEveryObject() {
+    List<EventEnvelope> journal = new ArrayList<>();
+    String padding = "x".repeat(60);
+    for (int i = 0; i < 1500; i++) {
+      journal.add(envelope(new ObjectEvent.Created(object("o-" + i, "uid-" + i, padding), AT), 1));
+    }
+    TestProbe<CacheUpdate> cache = subscribe(start(journal), -1);
+    List<String> names = new ArrayList<>();
+    int parts = 0;
+    while (true) {
+      CacheUpdate update = cache.receiveMessage();
+      if (update instanceof RevisionProtocol.SnapshotPart part) {
+        assertThat(part.index()).isEqualTo(parts++);
+        part.objects().forEach(o -> names.add(Json.name(o.object())));
+      } else {
+        Snapshot last = (Snapshot) update;
+        assertThat(last.precedingParts()).isEqualTo(parts);
+        last.objects().forEach(o -> names.add(Json.name(o.object())));
+        break;
+      }
+    }
+    assertThat(parts).isGreaterThan(1);
+    assertThat(names).hasSize(1500).doesNotHaveDuplicates();
+  }
+
   // ---------------------------------------------------------------- helpers
 
   private sealed interface Fact {
@@ -357,6 +424,15 @@ class RevisionLogTest {
   private ActorRef<RevisionProtocol.Command> start(List<EventEnvelope> journal) {
     List<EventEnvelope> events = List.copyOf(journal);
     return testKit.spawn(RevisionLog.create(type, () -> Source.<EventEnvelope>from(events)));
+  }
+
+  private EventEnvelope envelope(ObjectEvent event, long seqNr) {
+    return new EventEnvelope(
+        Offset.sequence(seqNr),
+        type.entityTypeName() + "|ns/" + Json.name(event.object()),
+        seqNr,
+        event,
+        AT.toEpochMilli());
   }
 
   private TestProbe<CacheUpdate> subscribe(ActorRef<RevisionProtocol.Command> log, long epoch) {

@@ -19,6 +19,7 @@ import io.akkube.core.object.RevisionProtocol;
 import io.akkube.core.object.RevisionProtocol.CacheUpdate;
 import io.akkube.core.object.RevisionProtocol.Change;
 import io.akkube.core.object.RevisionProtocol.Snapshot;
+import io.akkube.core.object.RevisionProtocol.SnapshotPart;
 import io.akkube.core.object.RevisionProtocol.Subscribe;
 import io.akkube.core.selection.FieldSelector;
 import io.akkube.core.selection.LabelSelector;
@@ -406,6 +407,65 @@ class WatchCacheTest {
                 pod("default", "c", R0 + 2, "web", ""))));
     cache.tell(list(EVERYTHING, R0 + 2, 0));
     assertThat(names(replies.expectMessageClass(ListResult.class))).containsExactly("a", "b", "c");
+  }
+
+  @Test
+  void aGapAsksForOneSnapshotNotOnePerLaterChange() {
+    ActorRef<WatchCache.Command> cache = cache(100, NO_BOOKMARKS);
+    ActorRef<CacheUpdate> feed = subscribed();
+    feed.tell(new Snapshot(EPOCH, R0, List.of(pod("default", "a", R0 - 1, "web", ""))));
+
+    feed.tell(added(R0 + 1, pod("default", "c", R0 + 2, "web", "")));
+    feed.tell(added(R0 + 2, pod("default", "d", R0 + 3, "web", "")));
+    feed.tell(added(R0 + 3, pod("default", "e", R0 + 4, "web", "")));
+    assertThat(log.expectMessageClass(Subscribe.class).knownEpoch()).isEqualTo(-1);
+    log.expectNoMessage(QUIET);
+  }
+
+  @Test
+  void aLateChangeOfAReplacedLogIsIgnoredNotTakenForAGap() {
+    ActorRef<WatchCache.Command> cache = cache(100, NO_BOOKMARKS);
+    ActorRef<CacheUpdate> feed = subscribed();
+    long r2 = RevisionProtocol.revision(EPOCH + 1, 5);
+    feed.tell(new Snapshot(EPOCH + 1, r2, List.of(pod("default", "a", r2, "web", ""))));
+
+    feed.tell(added(R0, pod("default", "late", R0 + 1, "web", "")));
+    log.expectNoMessage(QUIET);
+    cache.tell(list(EVERYTHING, 0, 0));
+    assertThat(names(replies.expectMessageClass(ListResult.class))).containsExactly("a");
+  }
+
+  @Test
+  void aSnapshotInPartsIsAppliedWhenItsLastPartArrivesAndOnlyIfNoneIsMissing() {
+    ActorRef<WatchCache.Command> cache = cache(100, NO_BOOKMARKS);
+    ActorRef<CacheUpdate> feed = subscribed();
+    feed.tell(new SnapshotPart(EPOCH, R0, 0, List.of(pod("default", "a", R0 - 2, "web", ""))));
+    feed.tell(new SnapshotPart(EPOCH, R0, 1, List.of(pod("default", "b", R0 - 1, "web", ""))));
+    cache.tell(list(EVERYTHING, 0, 0));
+    replies.expectNoMessage(QUIET);
+    feed.tell(new Snapshot(EPOCH, R0, List.of(pod("default", "c", R0, "web", "")), 2));
+    assertThat(names(replies.expectMessageClass(ListResult.class))).containsExactly("a", "b", "c");
+
+    // a new epoch whose first part got lost: not applied, the whole snapshot is asked for again
+    long r2 = RevisionProtocol.revision(EPOCH + 1, 5);
+    feed.tell(new SnapshotPart(EPOCH + 1, r2, 1, List.of(pod("default", "b", r2 - 1, "web", ""))));
+    feed.tell(new Snapshot(EPOCH + 1, r2, List.of(pod("default", "c", r2, "web", "")), 2));
+    assertThat(log.expectMessageClass(Subscribe.class).knownEpoch()).isEqualTo(-1);
+    cache.tell(list(EVERYTHING, 0, 0));
+    assertThat(replies.expectMessageClass(ListResult.class).revision()).isEqualTo(R0);
+  }
+
+  @Test
+  void aListNeedingARevisionOfANewerEpochMakesTheCacheSubscribeAtOnce() {
+    ActorRef<WatchCache.Command> cache = cache(100, NO_BOOKMARKS);
+    ActorRef<CacheUpdate> feed = subscribed();
+    feed.tell(new Snapshot(EPOCH, R0, List.of(pod("default", "a", R0 - 1, "web", ""))));
+
+    long r2 = RevisionProtocol.revision(EPOCH + 1, 3);
+    cache.tell(list(EVERYTHING, r2, 0));
+    assertThat(log.expectMessageClass(Subscribe.class).knownEpoch()).isEqualTo(EPOCH);
+    feed.tell(new Snapshot(EPOCH + 1, r2, List.of(pod("default", "b", r2, "web", ""))));
+    assertThat(names(replies.expectMessageClass(ListResult.class))).containsExactly("b");
   }
 
   @Test

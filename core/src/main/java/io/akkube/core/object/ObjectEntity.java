@@ -103,7 +103,12 @@ public final class ObjectEntity
     static final State ABSENT = new State(null, null);
   }
 
-  private static final Duration ANNOUNCE_RETRY = Duration.ofSeconds(3);
+  /**
+   * An announcement sent while the revision log moves to another member may go to the member that
+   * died: asked again this often (the log answers a repeated one with the same revision).
+   */
+  private static final Duration ANNOUNCE_RETRY = Duration.ofSeconds(1);
+
   private static final Duration RECONCILE_COALESCE = Duration.ofMillis(20);
   private static final Duration RECONCILE_RETRY = Duration.ofSeconds(1);
 

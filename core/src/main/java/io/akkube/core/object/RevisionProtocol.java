@@ -49,8 +49,22 @@ public final class RevisionProtocol {
   /** What a watch cache receives. */
   public sealed interface CacheUpdate extends CborSerializable {}
 
-  /** Every current object at {@code revision}; starts (or, with a new epoch, restarts) a cache. */
-  public record Snapshot(long epoch, long revision, List<StoredObject> objects)
+  /**
+   * Every current object at {@code revision}; starts (or, with a new epoch, restarts) a cache. A
+   * large snapshot comes as {@code precedingParts} {@link SnapshotPart}s followed by this last part
+   * (remoting frames are bounded).
+   */
+  public record Snapshot(long epoch, long revision, List<StoredObject> objects, int precedingParts)
+      implements CacheUpdate {
+
+    /** A snapshot in one message. */
+    public Snapshot(long epoch, long revision, List<StoredObject> objects) {
+      this(epoch, revision, objects, 0);
+    }
+  }
+
+  /** Part {@code index} (from 0) of a snapshot at {@code revision} that ends with a Snapshot. */
+  public record SnapshotPart(long epoch, long revision, int index, List<StoredObject> objects)
       implements CacheUpdate {}
 
   /**
