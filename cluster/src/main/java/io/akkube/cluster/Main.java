@@ -51,9 +51,11 @@ public final class Main implements Callable<Integer> {
 
   /**
    * Below 3 cores the JDK's common pool has parallelism 1, and CompletableFuture then runs every
-   * async stage on a new thread. Akka's ask answers are Scala CompletableFutures whose thenApply is
-   * thenApplyAsync, so on 2 cores each API request started several threads (docs/PERFORMANCE.md,
-   * api-create profile). Must run before anything touches the common pool.
+   * async stage on a new thread. Akka's stages (asks, streams) are Scala CompletableFutures whose
+   * thenApply is thenApplyAsync, so on 2 cores each API request started several threads
+   * (docs/PERFORMANCE.md, api-create profile). The object store and the API now continue on the
+   * actor system's dispatcher (store.Answers); this still covers other code that chains on Akka's
+   * stages. Must run before anything touches the common pool.
    */
   public static void useCommonPoolForAsyncStages() {
     String key = "java.util.concurrent.ForkJoinPool.common.parallelism";
