@@ -33,7 +33,7 @@ final class AkkubeProcess implements AutoCloseable {
 
   static final String READY_LINE = "akkube is ready";
   static final String NODE_NAME = "e2e-node";
-  private static final Duration START_DEADLINE = Duration.ofSeconds(120);
+  private static final Duration START_DEADLINE = Duration.ofSeconds(180);
   private static final Duration EXIT_DEADLINE = Duration.ofSeconds(30);
 
   private final Path dataDir;
@@ -156,6 +156,9 @@ final class AkkubeProcess implements AutoCloseable {
           "'" + READY_LINE + "' from " + command,
           () -> stdout.contains(READY_LINE) || !process.isAlive());
     } catch (AssertionError e) {
+      // not ready in time: nobody will stop it later, so it goes now with whatever it started
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
       throw new AssertionError(e.getMessage() + "\n--- stderr tail ---\n" + stderrTail(60), e);
     }
     if (!stdout.contains(READY_LINE)) {

@@ -81,10 +81,21 @@ class DeploymentTrafficIT {
         """);
     clusterIp = akkube.kubectl("get", "service", "who", "-o", "jsonpath={.spec.clusterIP}").trim();
     assertThat(clusterIp).startsWith("127.97.");
-    eventually(
-        Duration.ofSeconds(120),
-        "three ready pods in the Endpoints",
-        () -> readyPods().size() == 3 && endpointIps().equals(new HashSet<>(readyPods().values())));
+    try {
+      eventually(
+          Duration.ofSeconds(180),
+          "three ready pods in the Endpoints",
+          () ->
+              readyPods().size() == 3 && endpointIps().equals(new HashSet<>(readyPods().values())));
+    } catch (AssertionError e) {
+      throw new AssertionError(
+          e.getMessage()
+              + "\n"
+              + akkube.kubectl("get", "pods,endpoints", "-o", "wide")
+              + "\n"
+              + akkube.kubectl("get", "events", "--sort-by=.lastTimestamp"),
+          e);
+    }
   }
 
   @AfterAll

@@ -67,9 +67,12 @@ class WorkloadsIT {
                 image: busybox
                 command: ["sleep", "3600"]
                 env: [{name: VERSION, value: "%4$s"}]
+                # a probe that times out on a loaded machine would make a pod unready, which the
+                # availability the rolling-update test samples must not count against the controller
                 readinessProbe:
                   exec: {command: ["%5$s"]}
                   periodSeconds: 1
+                  timeoutSeconds: 10
         """
         .formatted(name, replicas, strategy, version, readyCommand, extra);
   }
