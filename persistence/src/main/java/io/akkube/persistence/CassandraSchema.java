@@ -64,22 +64,9 @@ public final class CassandraSchema {
                 + " (name text PRIMARY KEY, value text)"));
     String proposed =
         BUCKET.format(clock.instant().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(1)));
-    ResultSet inserted =
-        session.execute(
-            SimpleStatement.newInstance(
-                    "INSERT INTO "
-                        + metadataTable(settings)
-                        + " (name, value) VALUES (?, ?) IF NOT EXISTS",
-                    FIRST_TIME_BUCKET,
-                    proposed)
-                .setConsistencyLevel(level(settings.writeConsistency())));
-    if (inserted.wasApplied()) {
-      return proposed;
-    }
-    Row existing = inserted.one();
-    return existing != null
-        ? existing.getString("value")
-        : read(session, settings).orElseThrow(() -> notMigrated(settings));
+    return propose(session, settings, FIRST_TIME_BUCKET, proposed)
+        .or(() -> read(session, settings, FIRST_TIME_BUCKET))
+        .orElseThrow(() -> notMigrated(settings));
   }
 
   /**
@@ -89,7 +76,7 @@ public final class CassandraSchema {
    */
   public static String prepare(CassandraJournalSettings settings, Clock clock) {
     try (CqlSession session = session(settings)) {
-      Optional<String> migrated = read(session, settings);
+      Optional<String> migrated = read(session, settings, FIRST_TIME_BUCKET);
       if (migrated.isPresent()) {
         return migrated.get();
       }
@@ -110,32 +97,32 @@ public final class CassandraSchema {
       String name,
       java.util.function.Supplier<String> proposal) {
     try (CqlSession session = session(settings)) {
-      SimpleStatement read =
-          SimpleStatement.newInstance(
-                  "SELECT value FROM " + metadataTable(settings) + " WHERE name = ?", name)
-              .setConsistencyLevel(level(settings.readConsistency()));
-      Row existing = session.execute(read).one();
-      if (existing != null) {
-        return existing.getString("value");
-      }
-      String proposed = proposal.get();
-      ResultSet inserted =
-          session.execute(
-              SimpleStatement.newInstance(
-                      "INSERT INTO "
-                          + metadataTable(settings)
-                          + " (name, value) VALUES (?, ?) IF NOT EXISTS",
-                      name,
-                      proposed)
-                  .setConsistencyLevel(level(settings.writeConsistency())));
-      if (inserted.wasApplied()) {
-        return proposed;
-      }
-      Row winner = inserted.one();
-      return winner != null
-          ? winner.getString("value")
-          : session.execute(read).one().getString("value");
+      return read(session, settings, name)
+          .or(() -> propose(session, settings, name, proposal.get()))
+          .or(() -> read(session, settings, name))
+          .orElseThrow(() -> notMigrated(settings));
     }
+  }
+
+  /**
+   * Stores {@code name = proposed} unless a value is there ({@code IF NOT EXISTS}, so the first
+   * proposal wins); the value that is stored now, or empty when the answer did not carry it.
+   */
+  private static Optional<String> propose(
+      CqlSession session, CassandraJournalSettings settings, String name, String proposed) {
+    ResultSet inserted =
+        session.execute(
+            SimpleStatement.newInstance(
+                    "INSERT INTO "
+                        + metadataTable(settings)
+                        + " (name, value) VALUES (?, ?) IF NOT EXISTS",
+                    name,
+                    proposed)
+                .setConsistencyLevel(level(settings.writeConsistency())));
+    if (inserted.wasApplied()) {
+      return Optional.of(proposed);
+    }
+    return Optional.ofNullable(inserted.one()).map(r -> r.getString("value"));
   }
 
   /** A driver session of our own (outside any actor system) on the settings' contact points. */
@@ -156,15 +143,15 @@ public final class CassandraSchema {
         .build();
   }
 
-  private static Optional<String> read(CqlSession session, CassandraJournalSettings settings) {
+  private static Optional<String> read(
+      CqlSession session, CassandraJournalSettings settings, String name) {
     Row row;
     try {
       row =
           session
               .execute(
                   SimpleStatement.newInstance(
-                          "SELECT value FROM " + metadataTable(settings) + " WHERE name = ?",
-                          FIRST_TIME_BUCKET)
+                          "SELECT value FROM " + metadataTable(settings) + " WHERE name = ?", name)
                       .setConsistencyLevel(level(settings.readConsistency())))
               .one();
     } catch (InvalidQueryException e) {
