@@ -2,6 +2,7 @@ package io.akkube.multijvm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.akkube.cluster.e2e.Await;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -422,27 +423,13 @@ final class AkkubeCluster implements AutoCloseable {
 
   /** Polls (every 250 ms) until {@code condition} holds; a failed kubectl counts as "not yet". */
   static void await(Duration timeout, String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    AssertionError last = null;
-    while (System.nanoTime() < deadline) {
-      try {
-        if (condition.getAsBoolean()) {
-          return;
-        }
-      } catch (AssertionError | UncheckedIOException e) {
-        if (e.getMessage() != null && e.getMessage().contains(" exited with ")) {
-          throw e;
-        }
-        last = e instanceof AssertionError a ? a : new AssertionError(e);
-      }
-      try {
-        Thread.sleep(250);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
-    throw new AssertionError(
-        "timed out after " + timeout.toSeconds() + " s waiting for " + what, last);
+    Await.until(
+        timeout,
+        what,
+        failure ->
+            (failure instanceof AssertionError || failure instanceof UncheckedIOException)
+                && (failure.getMessage() == null
+                    || !failure.getMessage().contains(" exited with ")),
+        condition::getAsBoolean);
   }
 }

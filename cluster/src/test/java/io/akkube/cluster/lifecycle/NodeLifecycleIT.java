@@ -272,24 +272,7 @@ class NodeLifecycleIT {
 
   /** Polls until {@code condition} holds; a failing kubectl counts as "not yet". */
   private static void await(Duration timeout, String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    AssertionError last = null;
-    while (System.nanoTime() < deadline) {
-      try {
-        if (condition.getAsBoolean()) {
-          return;
-        }
-      } catch (AssertionError e) {
-        last = e;
-      }
-      try {
-        Thread.sleep(250);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
-    throw new AssertionError(
-        "timed out after " + timeout.toSeconds() + " s waiting for " + what, last);
+    io.akkube.cluster.e2e.Await.until(
+        timeout, what, AssertionError.class::isInstance, condition::getAsBoolean);
   }
 }

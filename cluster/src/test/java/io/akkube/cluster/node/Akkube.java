@@ -201,13 +201,7 @@ final class Akkube implements AutoCloseable {
 
   static void await(Duration timeout, String what, BooleanSupplier condition)
       throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(250);
-    }
+    io.akkube.cluster.e2e.Await.until(timeout, what, condition);
   }
 
   /** Like {@link #await} for conditions that call kubectl (and so may throw). */
@@ -216,15 +210,6 @@ final class Akkube implements AutoCloseable {
   }
 
   static void eventually(Duration timeout, String what, Check check) throws InterruptedException {
-    await(
-        timeout,
-        what,
-        () -> {
-          try {
-            return check.holds();
-          } catch (Exception e) {
-            return false;
-          }
-        });
+    io.akkube.cluster.e2e.Await.eventually(timeout, what, check::holds);
   }
 }

@@ -358,12 +358,7 @@ class ServiceTrafficIT {
     }
   }
 
-  private static void await(Duration timeout, String what, BooleanSupplier condition)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("%s within %s", what, timeout).isLessThan(deadline);
-      Thread.sleep(200);
-    }
+  private static void await(Duration timeout, String what, BooleanSupplier condition) {
+    io.akkube.cluster.e2e.Await.until(timeout, what, condition);
   }
 }

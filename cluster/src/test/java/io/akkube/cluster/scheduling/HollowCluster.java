@@ -296,20 +296,6 @@ final class HollowCluster implements AutoCloseable {
 
   /** Polls {@code condition} (10 ms backing off to 250 ms) until it holds or the time is up. */
   static void await(Duration timeout, String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    long pause = 10;
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(
-            "timed out after " + timeout.toSeconds() + " s waiting for " + what);
-      }
-      try {
-        Thread.sleep(pause);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-      pause = Math.min(250, pause * 2);
-    }
+    io.akkube.cluster.e2e.Await.until(timeout, what, condition);
   }
 }

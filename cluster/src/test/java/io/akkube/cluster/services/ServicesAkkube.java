@@ -206,19 +206,6 @@ final class ServicesAkkube implements AutoCloseable {
   }
 
   static void await(Duration timeout, String what, Check condition) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      try {
-        if (condition.holds()) {
-          return;
-        }
-      } catch (Exception e) {
-        // not yet
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(250);
-    }
+    io.akkube.cluster.e2e.Await.eventually(timeout, what, condition::holds);
   }
 }

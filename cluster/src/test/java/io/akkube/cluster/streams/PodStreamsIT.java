@@ -383,14 +383,7 @@ class PodStreamsIT {
     }
   }
 
-  private static void await(Duration timeout, String what, BooleanSupplier condition)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(200);
-    }
+  private static void await(Duration timeout, String what, BooleanSupplier condition) {
+    io.akkube.cluster.e2e.Await.until(timeout, what, condition);
   }
 }

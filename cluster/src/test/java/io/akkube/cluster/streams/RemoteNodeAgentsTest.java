@@ -475,12 +475,6 @@ class RemoteNodeAgentsTest {
   }
 
   private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + AWAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + AWAIT.toSeconds() + " s waiting for " + what);
-      }
-      Thread.sleep(50);
-    }
+    io.akkube.cluster.e2e.Await.until(AWAIT, what, condition);
   }
 }

@@ -163,21 +163,7 @@ final class Akkube implements AutoCloseable {
   }
 
   static void await(Duration timeout, String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    long pause = 20;
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(
-            "timed out after " + timeout.toSeconds() + " s waiting for " + what);
-      }
-      try {
-        Thread.sleep(pause);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-      pause = Math.min(250, pause * 2);
-    }
+    io.akkube.cluster.e2e.Await.until(timeout, what, condition);
   }
 
   private static String read(Path file) {
