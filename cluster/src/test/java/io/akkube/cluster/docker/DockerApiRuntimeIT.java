@@ -352,8 +352,10 @@ class DockerApiRuntimeIT {
           ports: [{port: 80, targetPort: 80}]
         """);
     eventually(
-        Duration.ofSeconds(120), "three web pods ready", () -> readyPodIps("app=web").size() == 3);
-    Map<String, String> ips = readyPodIps("app=web");
+        Duration.ofSeconds(120),
+        "three web pods ready",
+        () -> akkube.readyPodIps("app=web").size() == 3);
+    Map<String, String> ips = akkube.readyPodIps("app=web");
     assertThat(new HashSet<>(ips.values()))
         .hasSize(3)
         .allMatch(ip -> ip.startsWith(POD_CIDR_PREFIX));
@@ -392,26 +394,6 @@ class DockerApiRuntimeIT {
       answered.put(who[0], who[1]);
     }
     assertThat(answered).isEqualTo(ips);
-  }
-
-  /** name -> status.podIP of the ready pods selected by {@code selector}. */
-  private static Map<String, String> readyPodIps(String selector) throws Exception {
-    JsonNode pods =
-        new com.fasterxml.jackson.databind.ObjectMapper()
-            .readTree(akkube.kubectl("get", "pods", "-l", selector, "-o", "json"));
-    Map<String, String> out = new HashMap<>();
-    for (JsonNode pod : pods.path("items")) {
-      boolean ready = false;
-      for (JsonNode c : pod.path("status").path("conditions")) {
-        ready |=
-            c.path("type").asText().equals("Ready") && c.path("status").asText().equals("True");
-      }
-      if (ready && !pod.path("metadata").has("deletionTimestamp")) {
-        out.put(
-            pod.path("metadata").path("name").asText(), pod.path("status").path("podIP").asText());
-      }
-    }
-    return out;
   }
 
   /** The body of a GET, or what went wrong. */

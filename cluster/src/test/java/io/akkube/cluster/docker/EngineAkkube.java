@@ -9,7 +9,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -229,20 +228,33 @@ public final class EngineAkkube implements AutoCloseable {
     }
   }
 
+  /**
+   * name -> status.podIP of the pods selected by {@code selector} that are Ready and not deleted.
+   */
+  public java.util.Map<String, String> readyPodIps(String selector) throws Exception {
+    JsonNode pods =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(kubectl("get", "pods", "-l", selector, "-o", "json"));
+    java.util.Map<String, String> out = new java.util.HashMap<>();
+    for (JsonNode pod : pods.path("items")) {
+      boolean ready = false;
+      for (JsonNode c : pod.path("status").path("conditions")) {
+        ready |=
+            c.path("type").asText().equals("Ready") && c.path("status").asText().equals("True");
+      }
+      if (ready && !pod.path("metadata").has("deletionTimestamp")) {
+        out.put(
+            pod.path("metadata").path("name").asText(), pod.path("status").path("podIP").asText());
+      }
+    }
+    return out;
+  }
+
   public interface Check {
     boolean ok() throws Exception;
   }
 
   public static void eventually(Duration timeout, String what, Check check) throws Exception {
-    Instant end = Instant.now().plus(timeout);
-    while (true) {
-      if (check.ok()) {
-        return;
-      }
-      if (Instant.now().isAfter(end)) {
-        throw new AssertionError("timed out waiting for: " + what);
-      }
-      Thread.sleep(250);
-    }
+    io.akkube.cluster.e2e.Await.until(timeout, what, failure -> false, check::ok);
   }
 }

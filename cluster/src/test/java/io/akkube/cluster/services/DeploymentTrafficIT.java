@@ -86,7 +86,8 @@ class DeploymentTrafficIT {
           Duration.ofSeconds(180),
           "three ready pods in the Endpoints",
           () ->
-              readyPods().size() == 3 && endpointIps().equals(new HashSet<>(readyPods().values())));
+              akkube.readyPodIps("app=who").size() == 3
+                  && endpointIps().equals(new HashSet<>(akkube.readyPodIps("app=who").values())));
     } catch (AssertionError e) {
       throw new AssertionError(
           e.getMessage()
@@ -109,7 +110,7 @@ class DeploymentTrafficIT {
   @Test
   @Order(1)
   void threeHundredRequestsToTheClusterIpReachAllThreePods() throws Exception {
-    Map<String, String> pods = readyPods();
+    Map<String, String> pods = akkube.readyPodIps("app=who");
     assertThat(new HashSet<>(pods.values())).as("one address per pod").hasSize(3);
     eventually(
         Duration.ofSeconds(30),
@@ -132,7 +133,7 @@ class DeploymentTrafficIT {
   @Test
   @Order(2)
   void aPodTurningUnreadyLeavesTheRotationWithoutFailedRequests() throws Exception {
-    Map<String, String> pods = readyPods();
+    Map<String, String> pods = akkube.readyPodIps("app=who");
     String leaving = pods.keySet().stream().sorted().findFirst().orElseThrow();
     Traffic traffic = new Traffic();
     Thread client = new Thread(traffic, "traffic-to-" + clusterIp);
@@ -204,12 +205,12 @@ class DeploymentTrafficIT {
                           "jsonpath={.items[*].metadata.name}")
                       .trim()
                       .split("\\s+"));
-          Map<String, String> ready = readyPods();
+          Map<String, String> ready = akkube.readyPodIps("app=who");
           return names.size() == 1
               && ready.size() == 1
               && endpointIps().equals(Set.copyOf(ready.values()));
         });
-    String survivor = readyPods().keySet().iterator().next();
+    String survivor = akkube.readyPodIps("app=who").keySet().iterator().next();
     eventually(
         Duration.ofSeconds(30),
         "20 requests in a row reaching " + survivor,
@@ -272,24 +273,6 @@ class DeploymentTrafficIT {
       return all.subList(all.size() - n, all.size()).stream()
           .noneMatch(a -> a.equals(pod) || a.contains(" "));
     }
-  }
-
-  /** name -> status.podIP of the pods that are Ready and not being deleted. */
-  private static Map<String, String> readyPods() throws Exception {
-    JsonNode pods = JSON.readTree(akkube.kubectl("get", "pods", "-l", "app=who", "-o", "json"));
-    Map<String, String> out = new HashMap<>();
-    for (JsonNode pod : pods.path("items")) {
-      boolean ready = false;
-      for (JsonNode c : pod.path("status").path("conditions")) {
-        ready |=
-            c.path("type").asText().equals("Ready") && c.path("status").asText().equals("True");
-      }
-      if (ready && !pod.path("metadata").has("deletionTimestamp")) {
-        out.put(
-            pod.path("metadata").path("name").asText(), pod.path("status").path("podIP").asText());
-      }
-    }
-    return out;
   }
 
   /** The ready addresses of the service's Endpoints. */
